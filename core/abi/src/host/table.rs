@@ -1,0 +1,116 @@
+//! The host function table. It is a prefix type: a newer core may append functions, and a
+//! module built against an older table still finds everything it knows.
+
+use abi_stable::{
+    std_types::{ROption, RResult, RSlice, RSliceMut, RStr, RString, RVec, Tuple2},
+    StableAbi,
+};
+
+use crate::{
+    host::HostCtx,
+    kinds::{
+        codec::{CodecSettings, FfiDecoderBox, FfiEncoderBox},
+        dialplan::Extension,
+        format::{AudioSpec, FfiFileReaderBox, FfiFileWriterBox},
+        state_handler::StateHandlerRecord,
+        timer::FfiTimerInstanceBox,
+    },
+    AnswerMode, CallerProfile, ChannelFlags, ChannelMessage, ChannelState, CoreStatus, Dtmf, Error,
+    Event, FrameMeta, HangupCause, InterfaceInfo, InterfaceKind, LogLevel, ModuleId, ModuleInfo,
+    NewSession, OriginateRequest, SessionId,
+};
+
+/// Variables as name/value pairs.
+pub type VariableList = RVec<Tuple2<RString, RString>>;
+
+/// The functions the core implements for modules. Every function is `extern "C"`, never
+/// unwinds (the core contains its own panics), and reports failure as an [`Error`]. Module
+/// code calls them through [`Host`] and [`Session`], not directly.
+#[repr(C)]
+#[derive(StableAbi)]
+#[sabi(kind(Prefix(prefix_ref = HostTableRef)))]
+#[sabi(missing_field(panic))]
+pub struct HostTable {
+    // --- logging, configuration, events, API ---
+    pub log: extern "C" fn(HostCtx, ModuleId, LogLevel, ROption<SessionId>, RStr<'_>),
+    /// The XML text of `<configuration name="...">` in the running configuration.
+    pub configuration: extern "C" fn(HostCtx, RStr<'_>) -> ROption<RString>,
+    /// A `$${global}` variable.
+    pub global_variable: extern "C" fn(HostCtx, RStr<'_>) -> ROption<RString>,
+    pub fire_event: extern "C" fn(HostCtx, ModuleId, Event),
+    /// Whether any handler subscribes to events named so (lets a module skip building one).
+    pub event_wanted: extern "C" fn(HostCtx, RStr<'_>) -> bool,
+    pub api_execute:
+        extern "C" fn(HostCtx, RStr<'_>, RStr<'_>, ROption<SessionId>) -> RResult<RString, Error>,
+
+    // --- sessions and channels ---
+    pub session_create: extern "C" fn(HostCtx, ModuleId, NewSession) -> RResult<SessionId, Error>,
+    pub session_locate: extern "C" fn(HostCtx, RStr<'_>) -> ROption<SessionId>,
+    pub session_uuid: extern "C" fn(HostCtx, SessionId) -> ROption<RString>,
+    pub channel_variable: extern "C" fn(HostCtx, SessionId, RStr<'_>) -> ROption<RString>,
+    pub channel_set_variable:
+        extern "C" fn(HostCtx, SessionId, RStr<'_>, ROption<RStr<'_>>) -> RResult<(), Error>,
+    pub channel_variables: extern "C" fn(HostCtx, SessionId) -> VariableList,
+    pub channel_state: extern "C" fn(HostCtx, SessionId) -> ChannelState,
+    pub channel_set_state: extern "C" fn(HostCtx, SessionId, ChannelState) -> RResult<(), Error>,
+    pub channel_flags: extern "C" fn(HostCtx, SessionId) -> ChannelFlags,
+    pub channel_caller_profile: extern "C" fn(HostCtx, SessionId) -> ROption<CallerProfile>,
+    pub channel_hangup_cause: extern "C" fn(HostCtx, SessionId) -> HangupCause,
+    /// Answers (or pre-answers, or rings); with `mark_only` it only records that the far end
+    /// did, without telling the endpoint (FreeSWITCH's `switch_channel_mark_answered`).
+    pub session_answer: extern "C" fn(HostCtx, SessionId, AnswerMode, bool) -> RResult<(), Error>,
+    pub session_hangup: extern "C" fn(HostCtx, SessionId, HangupCause) -> RResult<(), Error>,
+    /// Waits `ms` on the session's own thread; ends early with an error once it hangs up.
+    pub session_sleep: extern "C" fn(HostCtx, SessionId, u32) -> RResult<(), Error>,
+    /// Parks the session on its own thread until it hangs up or is given something to do.
+    pub session_park: extern "C" fn(HostCtx, SessionId) -> RResult<(), Error>,
+    /// Runs application `name` with `arg` on the session, on the calling (session) thread.
+    pub session_execute:
+        extern "C" fn(HostCtx, SessionId, RStr<'_>, RStr<'_>) -> RResult<(), Error>,
+    pub session_add_state_handler:
+        extern "C" fn(HostCtx, ModuleId, SessionId, StateHandlerRecord) -> RResult<(), Error>,
+    pub session_read_frame:
+        extern "C" fn(HostCtx, SessionId, RSliceMut<'_, u8>, u32) -> RResult<FrameMeta, Error>,
+    pub session_write_frame:
+        extern "C" fn(HostCtx, SessionId, &FrameMeta, RSlice<'_, u8>) -> RResult<(), Error>,
+    pub session_send_dtmf: extern "C" fn(HostCtx, SessionId, Dtmf) -> RResult<(), Error>,
+    /// Delivers a message to the session's endpoint.
+    pub session_message: extern "C" fn(HostCtx, SessionId, &ChannelMessage) -> RResult<(), Error>,
+    /// Transfers to `destination` in `dialplan` and `context` (empty: the channel's own).
+    pub session_transfer:
+        extern "C" fn(HostCtx, SessionId, RStr<'_>, RStr<'_>, RStr<'_>) -> RResult<(), Error>,
+    /// Places outbound legs and waits for one to answer; the answered leg's id.
+    pub originate: extern "C" fn(HostCtx, OriginateRequest) -> RResult<SessionId, Error>,
+    /// Gives an answered outbound leg (or a parked channel) applications to run: sets its
+    /// extension and moves it to EXECUTE (what `originate ... &app(arg)` does).
+    pub session_run_extension: extern "C" fn(HostCtx, SessionId, Extension) -> RResult<(), Error>,
+    /// The channel's data as a `CHANNEL_DATA` event (what `uuid_dump` prints).
+    pub channel_event_data: extern "C" fn(HostCtx, SessionId) -> ROption<Event>,
+    /// One row per live channel, columns named as FreeSWITCH's `show channels`.
+    pub channels: extern "C" fn(HostCtx) -> RVec<VariableList>,
+    /// Hangs up every channel (whose variable `.0` equals `.1`, when given); how many.
+    pub hangup_all: extern "C" fn(HostCtx, HangupCause, ROption<Tuple2<RStr<'_>, RStr<'_>>>) -> u32,
+
+    // --- media objects from codec, format and timer modules ---
+    pub codec_encoder:
+        extern "C" fn(HostCtx, RStr<'_>, &CodecSettings) -> RResult<FfiEncoderBox, Error>,
+    pub codec_decoder:
+        extern "C" fn(HostCtx, RStr<'_>, &CodecSettings) -> RResult<FfiDecoderBox, Error>,
+    pub file_open_read: extern "C" fn(HostCtx, RStr<'_>) -> RResult<FfiFileReaderBox, Error>,
+    pub file_open_write:
+        extern "C" fn(HostCtx, RStr<'_>, AudioSpec) -> RResult<FfiFileWriterBox, Error>,
+    pub timer_start:
+        extern "C" fn(HostCtx, RStr<'_>, u32, u32) -> RResult<FfiTimerInstanceBox, Error>,
+
+    // --- modules and the core ---
+    pub modules: extern "C" fn(HostCtx) -> RVec<ModuleInfo>,
+    pub interfaces: extern "C" fn(HostCtx, ROption<InterfaceKind>) -> RVec<InterfaceInfo>,
+    pub module_load: extern "C" fn(HostCtx, RStr<'_>) -> RResult<RString, Error>,
+    pub module_unload: extern "C" fn(HostCtx, RStr<'_>) -> RResult<RString, Error>,
+    pub module_reload: extern "C" fn(HostCtx, RStr<'_>) -> RResult<RString, Error>,
+    pub reload_xml: extern "C" fn(HostCtx) -> RResult<RString, Error>,
+    pub core_status: extern "C" fn(HostCtx) -> CoreStatus,
+    /// Asks the core to hang up every call and exit.
+    #[sabi(last_prefix_field)]
+    pub shutdown: extern "C" fn(HostCtx),
+}

@@ -1,0 +1,60 @@
+//! Wall-clock formatting for event headers and listings, in FreeSWITCH's formats.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Microseconds since the Unix epoch.
+pub fn micros_since_epoch() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_micros() as u64)
+        .unwrap_or(0)
+}
+
+fn broken_down(micros: u64, local: bool) -> libc::tm {
+    let seconds = (micros / 1_000_000) as libc::time_t;
+    // SAFETY: tm is plain data; zeroed is a valid value that the calls below overwrite.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    // SAFETY: both pointers are valid for the duration of the call; the _r variants are
+    // thread-safe.
+    unsafe {
+        if local {
+            libc::localtime_r(&seconds, &mut tm);
+        } else {
+            libc::gmtime_r(&seconds, &mut tm);
+        }
+    }
+    tm
+}
+
+/// `2026-11-23 15:09:24` in local time (FreeSWITCH's `Event-Date-Local` and `created`).
+pub fn format_local(micros: u64) -> String {
+    let tm = broken_down(micros, true);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        tm.tm_year + 1900,
+        tm.tm_mon + 1,
+        tm.tm_mday,
+        tm.tm_hour,
+        tm.tm_min,
+        tm.tm_sec
+    )
+}
+
+/// `Mon, 23 Nov 2026 15:09:24 GMT` (FreeSWITCH's `Event-Date-GMT`).
+pub fn format_utc(micros: u64) -> String {
+    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let tm = broken_down(micros, false);
+    format!(
+        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+        DAYS.get(tm.tm_wday as usize).unwrap_or(&"Sun"),
+        tm.tm_mday,
+        MONTHS.get(tm.tm_mon as usize).unwrap_or(&"Jan"),
+        tm.tm_year + 1900,
+        tm.tm_hour,
+        tm.tm_min,
+        tm.tm_sec
+    )
+}

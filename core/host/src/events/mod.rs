@@ -1,0 +1,189 @@
+//! The event bus: events with FreeSWITCH's names and envelope headers, delivered to the event
+//! handlers modules registered.
+//!
+//! Delivery is synchronous on the firing thread, so one channel's events reach every handler
+//! in the order the channel produced them. Handlers must not block (the ABI says so); a slow
+//! consumer such as an event-socket client queues on its own side.
+
+mod clock;
+mod heartbeat;
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use ferroswitch_abi::{Event, EventHandlerRecord, LogLevel};
+
+use crate::core::Core;
+use crate::registry::Registered;
+
+pub use clock::{format_local, format_utc, micros_since_epoch};
+pub use heartbeat::{heartbeat_event, start_heartbeat};
+
+/// `0 years, 0 days, 1 hour, 2 minutes, 3 seconds, 4 milliseconds, 5 microseconds`, as
+/// FreeSWITCH's `status` and HEARTBEAT word it.
+pub fn uptime_text(uptime: std::time::Duration) -> String {
+    let micros = uptime.as_micros() as u64;
+    let seconds = micros / 1_000_000;
+    let (years, days) = (seconds / 31_536_000, (seconds % 31_536_000) / 86_400);
+    let (hours, minutes, secs) = (
+        (seconds % 86_400) / 3_600,
+        (seconds % 3_600) / 60,
+        seconds % 60,
+    );
+    let plural = |n: u64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    [
+        plural(years, "year"),
+        plural(days, "day"),
+        plural(hours, "hour"),
+        plural(minutes, "minute"),
+        plural(secs, "second"),
+        plural((micros / 1_000) % 1_000, "millisecond"),
+        plural(micros % 1_000, "microsecond"),
+    ]
+    .join(", ")
+}
+
+struct Subscriber {
+    handler: Arc<Registered<EventHandlerRecord>>,
+    all: bool,
+    names: HashSet<String>,
+}
+
+#[derive(Default)]
+struct Subscribers {
+    list: Vec<Subscriber>,
+    any_all: bool,
+    names: HashSet<String>,
+}
+
+/// The bus.
+pub struct EventBus {
+    core_uuid: String,
+    hostname: String,
+    sequence: AtomicU64,
+    subscribers: RwLock<Arc<Subscribers>>,
+}
+
+impl EventBus {
+    /// An empty bus.
+    pub fn new(core_uuid: String, hostname: String) -> Self {
+        Self {
+            core_uuid,
+            hostname,
+            sequence: AtomicU64::new(0),
+            subscribers: RwLock::default(),
+        }
+    }
+
+    fn snapshot(&self) -> Arc<Subscribers> {
+        Arc::clone(
+            &self
+                .subscribers
+                .read()
+                .unwrap_or_else(|poison| poison.into_inner()),
+        )
+    }
+
+    /// Rebuilds the subscriber list after modules registered or dropped event handlers.
+    pub fn interfaces_changed(&self, core: Core) {
+        let handlers = core.inner().registry.read().event_handlers.clone();
+        let mut subscribers = Subscribers::default();
+        for handler in handlers {
+            let names: HashSet<String> = handler
+                .record
+                .desc
+                .events
+                .iter()
+                .map(|name| name.to_string())
+                .collect();
+            let all = names.contains("ALL");
+            subscribers.any_all |= all;
+            subscribers.names.extend(names.iter().cloned());
+            subscribers.list.push(Subscriber {
+                handler,
+                all,
+                names,
+            });
+        }
+        *self
+            .subscribers
+            .write()
+            .unwrap_or_else(|poison| poison.into_inner()) = Arc::new(subscribers);
+    }
+
+    /// Whether anyone wants events named `name`: callers skip building events nobody reads.
+    pub fn wanted(&self, name: &str) -> bool {
+        let subscribers = self
+            .subscribers
+            .read()
+            .unwrap_or_else(|poison| poison.into_inner());
+        subscribers.any_all || subscribers.names.contains(name)
+    }
+
+    /// Stamps the envelope headers on `event` and delivers it.
+    pub fn fire(&self, core: Core, event: Event) {
+        let subscribers = self.snapshot();
+        if subscribers.list.is_empty() {
+            return;
+        }
+        let event = self.envelope(event);
+        for subscriber in &subscribers.list {
+            if !(subscriber.all || subscriber.names.contains(event.name.as_str())) {
+                continue;
+            }
+            if let Err(error) = subscriber
+                .handler
+                .record
+                .object
+                .on_event(&event)
+                .into_result()
+            {
+                core.inner().logging.log(
+                    &core,
+                    LogLevel::Err,
+                    &subscriber.handler.module.name,
+                    "",
+                    &format!(
+                        "event handler {} failed on {}: {error}",
+                        subscriber.handler.record.desc.name, event.name
+                    ),
+                );
+            }
+        }
+    }
+
+    /// The event with FreeSWITCH's envelope headers in front of its own.
+    fn envelope(&self, event: Event) -> Event {
+        let now_us = micros_since_epoch();
+        let sequence = self.sequence.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut stamped = Event::new(&event.name);
+        stamped.subclass = event.subclass.clone();
+        stamped.body = event.body;
+        stamped.add_header("Event-Name", &event.name);
+        if !event.subclass.is_empty() {
+            stamped.add_header("Event-Subclass", &event.subclass);
+        }
+        stamped
+            .add_header("Core-UUID", &self.core_uuid)
+            .add_header("FreeSWITCH-Hostname", &self.hostname)
+            .add_header("FreeSWITCH-Switchname", &self.hostname)
+            .add_header("FreeSWITCH-IPv4", "127.0.0.1")
+            .add_header("FreeSWITCH-IPv6", "::1")
+            .add_header("Event-Date-Local", &format_local(now_us))
+            .add_header("Event-Date-GMT", &format_utc(now_us))
+            .add_header("Event-Date-Timestamp", &now_us.to_string())
+            .add_header("Event-Calling-File", "ferroswitch")
+            .add_header("Event-Calling-Function", "core")
+            .add_header("Event-Calling-Line-Number", "0")
+            .add_header("Event-Sequence", &sequence.to_string());
+        for header in event.headers {
+            if !(header.name.eq_ignore_ascii_case("Event-Name")
+                || header.name.eq_ignore_ascii_case("Event-Subclass"))
+            {
+                stamped.headers.push(header);
+            }
+        }
+        stamped
+    }
+}

@@ -1,0 +1,103 @@
+//! `ferroswitch`: starts the switch on a configuration directory and reads API commands from
+//! standard input.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use ferroswitch_core::{Core, CoreOptions};
+
+const USAGE: &str = "\
+Usage: ferroswitch [--conf DIR] [--mod-dir DIR]
+
+  --conf DIR      configuration directory holding ferroswitch.xml (default: conf)
+  --mod-dir DIR   where modules are found (default: switch.conf's mod-dir, else the
+                  directory of this executable)
+  --help          this text
+  --version       the version
+
+API commands (status, show modules, originate ..., shutdown) are read line by line from
+standard input. SIGTERM or SIGINT hang up every call and exit.";
+
+fn main() -> ExitCode {
+    let mut options = CoreOptions {
+        conf_dir: PathBuf::from("conf"),
+        mod_dir: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            "--version" => {
+                println!("ferroswitch {}", env!("CARGO_PKG_VERSION"));
+                return ExitCode::SUCCESS;
+            }
+            "--conf" | "-conf" | "--mod-dir" | "-mod" => {
+                let Some(value) = args.next() else {
+                    eprintln!("ferroswitch: {arg} needs a directory\n\n{USAGE}");
+                    return ExitCode::from(2);
+                };
+                if arg.contains("conf") {
+                    options.conf_dir = PathBuf::from(value);
+                } else {
+                    options.mod_dir = Some(PathBuf::from(value));
+                }
+            }
+            other => {
+                eprintln!("ferroswitch: unknown argument {other}\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+
+    let core = match Core::new(options) {
+        Ok(core) => core,
+        Err(error) => {
+            eprintln!("ferroswitch: cannot start: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    core.load_configured_modules();
+    core.log(
+        ferroswitch_abi::LogLevel::Console,
+        "ferroswitch started; type API commands (\"show modules\", \"shutdown\")",
+    );
+
+    if let Err(error) = watch_signals(core) {
+        core.log(
+            ferroswitch_abi::LogLevel::Warning,
+            &format!("signals will not shut down cleanly: {error}"),
+        );
+    }
+    ferroswitch_core::events::start_heartbeat(core, Duration::from_secs(20));
+    let console = std::thread::Builder::new()
+        .name("console".into())
+        .spawn(move || ferroswitch_core::console::run(core, std::io::stdin().lock()));
+    if let Err(error) = console {
+        core.log(
+            ferroswitch_abi::LogLevel::Err,
+            &format!("no console: {error}"),
+        );
+    }
+
+    core.wait_for_shutdown();
+    core.log(ferroswitch_abi::LogLevel::Console, "Shutting down");
+    core.shutdown();
+    ExitCode::SUCCESS
+}
+
+fn watch_signals(core: Core) -> std::io::Result<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT])?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if signals.forever().next().is_some() {
+                core.request_shutdown();
+            }
+        })?;
+    Ok(())
+}

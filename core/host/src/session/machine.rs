@@ -1,0 +1,230 @@
+//! The state machine a session's thread runs: for each state, the handler chain in
+//! FreeSWITCH's order, then the core's default for that state.
+
+use std::sync::Arc;
+
+use ferroswitch_abi::{
+    ChannelState, HangupCause, LogLevel, ModuleId, StateFlow, StateHandlerRecord,
+};
+
+use crate::core::Core;
+use crate::events::micros_since_epoch;
+use crate::registry::Registered;
+
+use super::{channel_event, execute, ops, SessionInner, SessionRef};
+
+/// The session thread's body: runs every state the channel enters until DESTROY.
+pub fn run(core: Core, session: SessionRef) {
+    fire(core, &session, "CHANNEL_CREATE");
+    let _ = ops::set_state(&session, ChannelState::Init);
+    let mut last_generation = 0;
+    loop {
+        let Some(state) = next_state(&session, &mut last_generation) else {
+            continue;
+        };
+        if core.inner().events.wanted("CHANNEL_STATE") {
+            let event = channel_event(core, &session, "CHANNEL_STATE");
+            core.inner().events.fire(core, event);
+        }
+        if run_handlers(core, &session, state) {
+            standard(core, &session, state);
+        }
+        if state == ChannelState::Destroy {
+            break;
+        }
+    }
+    fire(core, &session, "CHANNEL_DESTROY");
+    core.inner().sessions.remove(&session);
+}
+
+/// Waits until the channel's state generation moves past `last`, and returns the state to
+/// run. A hangup is run only once CHANNEL_HANGUP was fired (see `ops::hangup`).
+fn next_state(session: &SessionInner, last: &mut u64) -> Option<ChannelState> {
+    let mut channel = session.channel();
+    loop {
+        let hangup_pending = channel.state == ChannelState::Hangup && !channel.hangup_announced;
+        if channel.state_generation != *last && !hangup_pending {
+            *last = channel.state_generation;
+            return Some(channel.state);
+        }
+        channel = session
+            .signal
+            .wait(channel)
+            .unwrap_or_else(|poison| poison.into_inner());
+    }
+}
+
+fn fire(core: Core, session: &SessionInner, name: &str) {
+    if core.inner().events.wanted(name) {
+        let event = channel_event(core, session, name);
+        core.inner().events.fire(core, event);
+    }
+}
+
+/// Runs the handler chain for `state`: per-channel pre-exec, global pre-exec, the
+/// endpoint's own, per-channel, global. Returns whether the core's default should run: not
+/// when a handler said stop, nor when a handler moved the channel to another state.
+fn run_handlers(core: Core, session: &SessionInner, state: ChannelState) -> bool {
+    let generation = session.channel().state_generation;
+    let channel_handlers: Vec<Arc<StateHandlerRecord>> = session
+        .channel()
+        .state_handlers
+        .iter()
+        .map(|handler| Arc::clone(&handler.record))
+        .collect();
+    let global_handlers: Vec<Arc<Registered<StateHandlerRecord>>> =
+        core.inner().registry.read().state_handlers.clone();
+    let handle = session.handle(core, ModuleId::CORE);
+
+    let call = |record: &StateHandlerRecord| -> StateFlow {
+        if !record.desc.states.contains(state) {
+            return StateFlow::Continue;
+        }
+        match record.object.on_state(handle, state).into_result() {
+            Ok(flow) => flow,
+            Err(error) => {
+                log(
+                    core,
+                    session,
+                    LogLevel::Err,
+                    &format!(
+                        "state handler {} failed on {state}: {error}",
+                        record.desc.name
+                    ),
+                );
+                StateFlow::Continue
+            }
+        }
+    };
+    let pre_exec = channel_handlers
+        .iter()
+        .map(|handler| handler.as_ref())
+        .chain(global_handlers.iter().map(|handler| &handler.record))
+        .filter(|record| record.desc.pre_exec);
+    for record in pre_exec {
+        if call(record) == StateFlow::Stop {
+            return false;
+        }
+    }
+    if let Some(io) = session.io() {
+        match io.object.on_state(handle, state).into_result() {
+            Ok(StateFlow::Stop) => return false,
+            Ok(StateFlow::Continue) => {}
+            Err(error) => {
+                ops::log_endpoint_error(core, session, &format!("its {state} handler"), &error)
+            }
+        }
+    }
+    for record in channel_handlers
+        .iter()
+        .map(|handler| handler.as_ref())
+        .filter(|record| !record.desc.pre_exec)
+    {
+        if call(record) == StateFlow::Stop {
+            return false;
+        }
+    }
+    for record in global_handlers
+        .iter()
+        .map(|handler| &handler.record)
+        .filter(|record| !record.desc.pre_exec)
+    {
+        if call(record) == StateFlow::Stop {
+            return false;
+        }
+    }
+    session.channel().state_generation == generation
+}
+
+/// The core's default for each state (FreeSWITCH's `switch_core_standard_on_*`).
+fn standard(core: Core, session: &SessionInner, state: ChannelState) {
+    match state {
+        ChannelState::Init => {
+            let _ = ops::set_state(session, ChannelState::Routing);
+        }
+        ChannelState::Routing => {
+            if session.channel().originating {
+                // An outbound leg still ringing for an originate: it waits in CONSUME_MEDIA
+                // until the originator decides what it runs.
+                let _ = ops::set_state(session, ChannelState::ConsumeMedia);
+            } else {
+                execute::route(core, session);
+            }
+        }
+        ChannelState::Execute => execute::run_extension(core, session),
+        ChannelState::Hangup => {
+            record_end(session);
+            fire(core, session, "CHANNEL_HANGUP_COMPLETE");
+            let _ = ops::set_state(session, ChannelState::Reporting);
+        }
+        ChannelState::Reporting => {
+            let _ = ops::set_state(session, ChannelState::Destroy);
+        }
+        ChannelState::Destroy => {
+            // Per-channel handlers hold leases on their modules: release them now.
+            session.channel().state_handlers.clear();
+        }
+        // Parked, media and reset states wait until something moves the channel on.
+        _ => {}
+    }
+}
+
+/// Sets FreeSWITCH's end-of-call variables (`start_epoch`, `answer_epoch`, `end_epoch`,
+/// `duration`, `billsec`, `hangup_cause`...), which CDR writers read.
+fn record_end(session: &SessionInner) {
+    let mut channel = session.channel();
+    let times = channel.times;
+    let end = if times.hungup > 0 {
+        times.hungup
+    } else {
+        micros_since_epoch()
+    };
+    let seconds = |micros: u64| (micros / 1_000_000).to_string();
+    let stamp = |micros: u64| crate::events::format_local(micros);
+    let cause = channel.cause;
+    let entries = [
+        ("start_stamp", stamp(times.created)),
+        ("start_epoch", seconds(times.created)),
+        ("start_uepoch", times.created.to_string()),
+        (
+            "answer_stamp",
+            if times.answered > 0 {
+                stamp(times.answered)
+            } else {
+                String::new()
+            },
+        ),
+        ("answer_epoch", seconds(times.answered)),
+        ("answer_uepoch", times.answered.to_string()),
+        ("end_stamp", stamp(end)),
+        ("end_epoch", seconds(end)),
+        ("end_uepoch", end.to_string()),
+        (
+            "duration",
+            ((end.saturating_sub(times.created)) / 1_000_000).to_string(),
+        ),
+        (
+            "billsec",
+            if times.answered > 0 {
+                ((end.saturating_sub(times.answered)) / 1_000_000).to_string()
+            } else {
+                "0".to_owned()
+            },
+        ),
+        ("hangup_cause", cause.name().to_owned()),
+        ("hangup_cause_q850", cause.number().to_string()),
+    ];
+    for (name, value) in entries {
+        channel.set_variable(name, Some(&value));
+    }
+    if cause == HangupCause::NONE {
+        channel.cause = HangupCause::NORMAL_CLEARING;
+    }
+}
+
+/// Logs about a session.
+pub fn log(core: Core, session: &SessionInner, level: LogLevel, message: &str) {
+    core.inner()
+        .logging
+        .log(&core, level, "core", &session.uuid, message);
+}

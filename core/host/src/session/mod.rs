@@ -1,0 +1,86 @@
+//! Sessions: one channel each, driven through FreeSWITCH's channel states by a thread of its
+//! own (applications block on their session, as in FreeSWITCH).
+
+pub mod channel;
+mod control;
+pub mod dial_string;
+mod event_data;
+pub mod execute;
+mod listing;
+mod machine;
+pub mod ops;
+mod originate;
+mod table;
+pub mod wait;
+
+pub use channel::{ChannelData, Direction, Timestamps};
+pub use control::Notifier;
+pub use event_data::channel_event;
+pub use listing::{listing_row, CHANNEL_COLUMNS};
+pub use originate::originate;
+pub use table::{NewChannel, SessionTable};
+
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
+
+use ferroswitch_abi::{FfiChannelIoBox, Session, SessionId};
+
+use crate::core::Core;
+use crate::loader::Lease;
+
+/// A channel's endpoint I/O object and the lease that keeps its module loaded.
+pub struct ChannelIo {
+    pub object: FfiChannelIoBox,
+    pub endpoint: String,
+    _lease: Lease,
+}
+
+impl ChannelIo {
+    /// Holds `object` for the session's life, leasing the endpoint's module.
+    pub fn new(object: FfiChannelIoBox, endpoint: String, lease: Lease) -> Self {
+        Self {
+            object,
+            endpoint,
+            _lease: lease,
+        }
+    }
+}
+
+/// One session.
+pub struct SessionInner {
+    pub id: SessionId,
+    pub uuid: String,
+    channel: Mutex<ChannelData>,
+    /// Woken on every change the session thread or a waiting application may care about.
+    pub signal: Condvar,
+    io: OnceLock<ChannelIo>,
+}
+
+impl SessionInner {
+    /// Locks the channel data.
+    pub fn channel(&self) -> MutexGuard<'_, ChannelData> {
+        self.channel
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    /// The endpoint I/O, once attached.
+    pub fn io(&self) -> Option<&ChannelIo> {
+        self.io.get()
+    }
+
+    /// A module-facing handle to this session, for calls into endpoint and handler objects.
+    pub fn handle(&self, core: Core, module: ferroswitch_abi::ModuleId) -> Session {
+        core.host(module).session(self.id)
+    }
+
+    /// Wakes the session thread, any application waiting on it, and originate waiters.
+    pub fn notify(&self, channel: &ChannelData) {
+        self.signal.notify_all();
+        for observer in &channel.observers {
+            observer.notify();
+        }
+    }
+}
+
+/// Shorthand for the shared pointer every layer passes around.
+pub type SessionRef = Arc<SessionInner>;

@@ -1,0 +1,245 @@
+//! Originate: place outbound legs through endpoints and wait for one to answer, as
+//! FreeSWITCH's `switch_ivr_originate` does (ring-all groups, failover between groups).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ferroswitch_abi::{
+    CallerProfile, ChannelFlags, ChannelState, Error, ErrorKind, HangupCause, ModuleId,
+    OriginateRequest, OutgoingRequest,
+};
+
+use crate::core::Core;
+
+use super::{dial_string, ops, ChannelIo, Direction, NewChannel, Notifier, SessionRef};
+
+const DEFAULT_TIMEOUT_S: u32 = 60;
+
+/// Places the calls `request` describes; the answered leg, waiting in CONSUME_MEDIA for the
+/// caller to give it something to do. Fails with the cause of the last leg that failed.
+pub fn originate(core: Core, request: &OriginateRequest) -> Result<SessionRef, Error> {
+    let dial = dial_string::parse(&request.dial_string).map_err(|reason| {
+        Error::invalid_argument(reason).with_cause(HangupCause::INVALID_NUMBER_FORMAT)
+    })?;
+    let mut common: Vec<(String, String)> = dial.variables.clone();
+    common.extend(
+        request
+            .variables
+            .iter()
+            .map(|pair| (pair.0.to_string(), pair.1.to_string())),
+    );
+    let timeout_s = match request.timeout_s {
+        0 => lookup(&common, "originate_timeout")
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(DEFAULT_TIMEOUT_S),
+        given => given,
+    };
+    let originator = request
+        .originator
+        .into_option()
+        .and_then(|id| core.inner().sessions.get(id));
+    let base_profile = originator
+        .as_ref()
+        .map(|session| session.channel().profile.clone());
+
+    let mut last_error =
+        Error::failed("no leg could be placed").with_cause(HangupCause::DESTINATION_OUT_OF_ORDER);
+    for group in &dial.groups {
+        let notifier = Arc::new(Notifier::default());
+        let mut legs = Vec::new();
+        for leg in group {
+            let mut variables = common.clone();
+            variables.extend(leg.variables.iter().cloned());
+            match start_leg(
+                core,
+                leg,
+                variables,
+                base_profile.as_ref(),
+                request,
+                timeout_s,
+                &notifier,
+            ) {
+                Ok(session) => legs.push(session),
+                Err(error) => last_error = error,
+            }
+        }
+        if legs.is_empty() {
+            continue;
+        }
+        match wait_for_answer(
+            core,
+            &legs,
+            &notifier,
+            Duration::from_secs(u64::from(timeout_s)),
+        ) {
+            Ok(winner) => {
+                for leg in legs.iter().filter(|leg| leg.id != winner.id) {
+                    ops::hangup(core, leg, HangupCause::LOSE_RACE);
+                }
+                let mut channel = winner.channel();
+                channel.originating = false;
+                channel
+                    .observers
+                    .retain(|observer| !Arc::ptr_eq(observer, &notifier));
+                drop(channel);
+                return Ok(winner);
+            }
+            Err(error) => last_error = error,
+        }
+    }
+    Err(last_error)
+}
+
+fn lookup<'a>(variables: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    variables
+        .iter()
+        .rev()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+}
+
+fn start_leg(
+    core: Core,
+    leg: &dial_string::DialLeg,
+    variables: Vec<(String, String)>,
+    base: Option<&CallerProfile>,
+    request: &OriginateRequest,
+    timeout_s: u32,
+    notifier: &Arc<Notifier>,
+) -> Result<SessionRef, Error> {
+    let Some(endpoint) = core
+        .inner()
+        .registry
+        .read()
+        .endpoints
+        .get(&leg.endpoint)
+        .cloned()
+    else {
+        return Err(
+            Error::not_found(format!("no endpoint named {}", leg.endpoint))
+                .with_cause(HangupCause::CHAN_NOT_IMPLEMENTED),
+        );
+    };
+    let lease = endpoint.lease();
+    let mut profile = base.cloned().unwrap_or_else(|| CallerProfile {
+        caller_id_name: "ferroswitch".into(),
+        caller_id_number: "0000000000".into(),
+        ..CallerProfile::default()
+    });
+    if let Some(name) = lookup(&variables, "origination_caller_id_name") {
+        profile.caller_id_name = name.into();
+    }
+    if let Some(number) = lookup(&variables, "origination_caller_id_number") {
+        profile.caller_id_number = number.into();
+    }
+    profile.destination_number = leg.data.as_str().into();
+    profile.dialplan = "XML".into();
+    if profile.context.is_empty() {
+        profile.context = "default".into();
+    }
+    profile.source = endpoint.module.name.as_str().into();
+    let sessions = &core.inner().sessions;
+    let session = sessions.create(
+        core,
+        NewChannel {
+            name: format!("{}/{}", leg.endpoint, leg.data),
+            direction: Direction::Outbound,
+            profile: profile.clone(),
+            variables,
+            partner: None,
+        },
+    )?;
+    {
+        let mut channel = session.channel();
+        channel.originating = true;
+        channel.flags.0 |= ChannelFlags::OUTBOUND.0;
+        channel.observers.push(Arc::clone(notifier));
+    }
+    let outgoing = OutgoingRequest {
+        dial_data: leg.data.as_str().into(),
+        caller_profile: profile,
+        originator: request.originator,
+        timeout_s,
+    };
+    let handle = session.handle(core, ModuleId::CORE);
+    match endpoint
+        .record
+        .object
+        .outgoing(handle, &outgoing)
+        .into_result()
+    {
+        Ok(channel_out) => {
+            {
+                let mut channel = session.channel();
+                channel.name = channel_out.name.to_string();
+                channel.profile.chan_name = channel_out.name.clone();
+            }
+            sessions.attach_io(
+                &session,
+                ChannelIo::new(channel_out.io, leg.endpoint.clone(), lease),
+            );
+            sessions.start(core, Arc::clone(&session))?;
+            Ok(session)
+        }
+        Err(error) => {
+            sessions.remove(&session);
+            let cause = if error.cause == HangupCause::NONE {
+                HangupCause::DESTINATION_OUT_OF_ORDER
+            } else {
+                error.cause
+            };
+            Err(error.with_cause(cause))
+        }
+    }
+}
+
+/// Waits until a leg answers (and has reached CONSUME_MEDIA, so its thread will not hunt the
+/// dialplan), every leg ended, or the time is up (legs are then hung up with NO_ANSWER).
+fn wait_for_answer(
+    core: Core,
+    legs: &[SessionRef],
+    notifier: &Notifier,
+    limit: Duration,
+) -> Result<SessionRef, Error> {
+    let deadline = Instant::now() + limit;
+    let mut seen = notifier.generation();
+    loop {
+        let mut last_cause = HangupCause::NONE;
+        let mut alive = 0;
+        for leg in legs {
+            let channel = leg.channel();
+            if channel.state >= ChannelState::Hangup {
+                last_cause = channel.cause;
+                continue;
+            }
+            alive += 1;
+            if channel.flags.contains(ChannelFlags::ANSWERED)
+                && channel.state == ChannelState::ConsumeMedia
+            {
+                return Ok(Arc::clone(leg));
+            }
+        }
+        if alive == 0 {
+            let cause = if last_cause == HangupCause::NONE {
+                HangupCause::NORMAL_CLEARING
+            } else {
+                last_cause
+            };
+            return Err(Error::new(
+                ErrorKind::FAILED,
+                format!("originate failed: {}", cause.name()),
+            )
+            .with_cause(cause));
+        }
+        if Instant::now() >= deadline {
+            for leg in legs {
+                ops::hangup(core, leg, HangupCause::NO_ANSWER);
+            }
+            return Err(
+                Error::new(ErrorKind::TIMEOUT, "originate timed out: NO_ANSWER")
+                    .with_cause(HangupCause::NO_ANSWER),
+            );
+        }
+        seen = notifier.wait_past(seen, deadline);
+    }
+}
