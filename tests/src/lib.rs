@@ -1,1 +1,50 @@
-//! End-to-end test support for ferroswitch.
+//! End-to-end test support: starts the real `ferroswitch` binary on a configuration written
+//! for the test, loading real module files from disk, and drives it through its console.
+//!
+//! The binary and modules must be built first (`cargo xtask test` does it). Every wait is
+//! bounded; a test that waits too long fails with what it was waiting for.
+
+mod conf;
+mod events;
+mod switch;
+
+pub use conf::TestConf;
+pub use events::{Recorded, RecordedEvent};
+pub use switch::Switch;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// How long any single wait in a test may take before it fails.
+pub const WAIT_LIMIT: Duration = Duration::from_secs(20);
+
+/// `target/debug` (or the profile the tests were built with), where the binary and the module
+/// files are.
+pub fn build_dir() -> PathBuf {
+    // The test executable lives in <target>/<profile>/deps/.
+    let exe = std::env::current_exe().expect("the test knows its own path");
+    exe.parent()
+        .and_then(|deps| deps.parent())
+        .expect("test binary is in <target>/<profile>/deps")
+        .to_path_buf()
+}
+
+/// The built file of module `name` (cargo names it `lib<name>.so`).
+pub fn module_file(name: &str) -> PathBuf {
+    let path = build_dir().join(format!("lib{name}.so"));
+    assert!(
+        path.is_file(),
+        "{} is missing: build the workspace first (cargo xtask test)",
+        path.display()
+    );
+    path
+}
+
+/// Polls `condition` until it holds, failing the test with `what` after [`WAIT_LIMIT`].
+pub fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
+    let deadline = Instant::now() + WAIT_LIMIT;
+    while !condition() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

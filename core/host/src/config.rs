@@ -25,7 +25,12 @@ pub struct ConfigStore {
 
 impl ConfigStore {
     /// Loads `conf_dir/ferroswitch.xml`.
-    pub fn load(conf_dir: &Path, hostname: &str, core_uuid: &str) -> Result<Self, ConfigError> {
+    pub fn load(
+        conf_dir: &Path,
+        log_dir: Option<&Path>,
+        hostname: &str,
+        core_uuid: &str,
+    ) -> Result<Self, ConfigError> {
         let conf_dir = std::path::absolute(conf_dir).unwrap_or_else(|_| conf_dir.to_path_buf());
         let mut seed = Globals::new();
         seed.set("hostname", hostname);
@@ -34,7 +39,10 @@ impl ConfigStore {
         seed.set("conf_dir", conf_dir.display().to_string());
         let base_dir = conf_dir.parent().unwrap_or(&conf_dir).to_path_buf();
         seed.set("base_dir", base_dir.display().to_string());
-        seed.set("log_dir", base_dir.join("log").display().to_string());
+        let log_dir = log_dir
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| base_dir.join("log"));
+        seed.set("log_dir", log_dir.display().to_string());
         seed.set("sounds_dir", base_dir.join("sounds").display().to_string());
         seed.set(
             "recordings_dir",

@@ -21,6 +21,8 @@ pub struct CoreOptions {
     /// Where modules are found; overrides `mod-dir` in `switch.conf`. Default: the directory of
     /// the running executable.
     pub mod_dir: Option<PathBuf>,
+    /// Overrides the `$${log_dir}` global (FreeSWITCH's `-log`).
+    pub log_dir: Option<PathBuf>,
 }
 
 /// Why the core could not start.
@@ -65,7 +67,12 @@ impl Core {
     pub fn new(options: CoreOptions) -> Result<Core, StartError> {
         let hostname = hostname();
         let core_uuid = uuid::Uuid::new_v4().to_string();
-        let config = ConfigStore::load(&options.conf_dir, &hostname, &core_uuid)?;
+        let config = ConfigStore::load(
+            &options.conf_dir,
+            options.log_dir.as_deref(),
+            &hostname,
+            &core_uuid,
+        )?;
         let settings = CoreSettings::from_config(&config.current().root, options.mod_dir)
             .map_err(StartError::Settings)?;
         let inner = Box::leak(Box::new(CoreInner {

@@ -13,6 +13,7 @@ Usage: ferroswitch [--conf DIR] [--mod-dir DIR]
   --conf DIR      configuration directory holding ferroswitch.xml (default: conf)
   --mod-dir DIR   where modules are found (default: switch.conf's mod-dir, else the
                   directory of this executable)
+  --log-dir DIR   the $${log_dir} global, where log files go (default: log/ beside conf/)
   --help          this text
   --version       the version
 
@@ -23,6 +24,7 @@ fn main() -> ExitCode {
     let mut options = CoreOptions {
         conf_dir: PathBuf::from("conf"),
         mod_dir: None,
+        log_dir: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -35,15 +37,16 @@ fn main() -> ExitCode {
                 println!("ferroswitch {}", env!("CARGO_PKG_VERSION"));
                 return ExitCode::SUCCESS;
             }
-            "--conf" | "-conf" | "--mod-dir" | "-mod" => {
+            "--conf" | "-conf" | "--mod-dir" | "-mod" | "--log-dir" | "-log" => {
                 let Some(value) = args.next() else {
                     eprintln!("ferroswitch: {arg} needs a directory\n\n{USAGE}");
                     return ExitCode::from(2);
                 };
-                if arg.contains("conf") {
-                    options.conf_dir = PathBuf::from(value);
-                } else {
-                    options.mod_dir = Some(PathBuf::from(value));
+                let value = PathBuf::from(value);
+                match arg.trim_start_matches('-') {
+                    "conf" => options.conf_dir = value,
+                    "mod-dir" | "mod" => options.mod_dir = Some(value),
+                    _ => options.log_dir = Some(value),
                 }
             }
             other => {

@@ -215,6 +215,20 @@ impl Session {
         ))
     }
 
+    /// Queues a digit that arrived from the far end (endpoints call this).
+    pub fn queue_dtmf(&self, dtmf: Dtmf) -> Result<(), Error> {
+        into_result((self.table().channel_queue_dtmf())(
+            self.host.ctx(),
+            self.id,
+            dtmf,
+        ))
+    }
+
+    /// Takes the oldest digit queued on the channel.
+    pub fn dequeue_dtmf(&self) -> Option<Dtmf> {
+        (self.table().channel_dequeue_dtmf())(self.host.ctx(), self.id).into_option()
+    }
+
     /// Delivers `message` to the channel's endpoint.
     pub fn message(&self, message: &ChannelMessage) -> Result<(), Error> {
         into_result((self.table().session_message())(

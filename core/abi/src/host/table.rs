@@ -73,7 +73,12 @@ pub struct HostTable {
         extern "C" fn(HostCtx, SessionId, RSliceMut<'_, u8>, u32) -> RResult<FrameMeta, Error>,
     pub session_write_frame:
         extern "C" fn(HostCtx, SessionId, &FrameMeta, RSlice<'_, u8>) -> RResult<(), Error>,
+    /// Sends a digit to the far end through the channel's endpoint.
     pub session_send_dtmf: extern "C" fn(HostCtx, SessionId, Dtmf) -> RResult<(), Error>,
+    /// Queues a digit that arrived from the far end (what an endpoint calls); fires DTMF.
+    pub channel_queue_dtmf: extern "C" fn(HostCtx, SessionId, Dtmf) -> RResult<(), Error>,
+    /// Takes the oldest queued digit, if any (what digit-collecting applications call).
+    pub channel_dequeue_dtmf: extern "C" fn(HostCtx, SessionId) -> ROption<Dtmf>,
     /// Delivers a message to the session's endpoint.
     pub session_message: extern "C" fn(HostCtx, SessionId, &ChannelMessage) -> RResult<(), Error>,
     /// Transfers to `destination` in `dialplan` and `context` (empty: the channel's own).

@@ -43,6 +43,8 @@ pub fn table() -> HostTableRef {
         session_read_frame: sessions::session_read_frame,
         session_write_frame: sessions::session_write_frame,
         session_send_dtmf: sessions::session_send_dtmf,
+        channel_queue_dtmf: sessions::channel_queue_dtmf,
+        channel_dequeue_dtmf: sessions::channel_dequeue_dtmf,
         session_message: sessions::session_message,
         session_transfer: sessions::session_transfer,
         originate: sessions::originate,

@@ -302,6 +302,28 @@ pub extern "C" fn session_send_dtmf(ctx: HostCtx, id: SessionId, dtmf: Dtmf) -> 
     })
 }
 
+pub extern "C" fn channel_queue_dtmf(
+    ctx: HostCtx,
+    id: SessionId,
+    dtmf: Dtmf,
+) -> RResult<(), Error> {
+    with_session(ctx, id, "queue_dtmf", |core, session| {
+        ops::queue_dtmf(core, &session, dtmf);
+        Ok(())
+    })
+}
+
+pub extern "C" fn channel_dequeue_dtmf(ctx: HostCtx, id: SessionId) -> ROption<Dtmf> {
+    quiet(ROption::RNone, || {
+        core(ctx)
+            .inner()
+            .sessions
+            .get(id)
+            .and_then(|session| session.channel().dtmf.pop_front())
+            .into()
+    })
+}
+
 pub extern "C" fn session_message(
     ctx: HostCtx,
     id: SessionId,

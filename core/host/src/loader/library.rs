@@ -38,7 +38,11 @@ fn check_and_init(original: &Path, copy: &Path) -> Result<ModuleRef, LoaderError
 
 fn classify(path: &str, error: LibraryError) -> LoaderError {
     let path = path.to_owned();
-    let reason = error.to_string().trim().to_owned();
+    let full = error.to_string();
+    let reason = match &error {
+        LibraryError::AbiInstability(_) => summarize_layout_report(&full),
+        _ => full.trim().to_owned(),
+    };
     match error {
         LibraryError::OpenError { .. } => LoaderError::NotALibrary { path, reason },
         LibraryError::GetSymbolError { .. } => LoaderError::NotAModule {
@@ -48,6 +52,41 @@ fn classify(path: &str, error: LibraryError) -> LoaderError {
         LibraryError::RootModule { .. } => LoaderError::LoadFailed { path, name: String::new(), reason },
         _ => LoaderError::IncompatibleAbi { path, reason },
     }
+}
+
+/// abi_stable's layout report runs to a hundred lines of both layouts; what a person needs is
+/// its verdicts: each `Error:<what>` with the `Expected:` and `Found:` values that follow.
+pub fn summarize_layout_report(report: &str) -> String {
+    let lines: Vec<&str> = report.lines().map(str::trim).collect();
+    let mut verdicts = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        let Some(what) = line.strip_prefix("Error:") else {
+            continue;
+        };
+        let value_after = |label: &str| {
+            lines[index..]
+                .iter()
+                .position(|candidate| *candidate == label)
+                .and_then(|offset| lines.get(index + offset + 1))
+                .map(|value| value.to_string())
+                .unwrap_or_default()
+        };
+        verdicts.push(format!(
+            "{}: expected {}, found {}",
+            what.trim(),
+            value_after("Expected:"),
+            value_after("Found:")
+        ));
+    }
+    if verdicts.is_empty() {
+        return report
+            .lines()
+            .find(|line| !line.trim().is_empty())
+            .unwrap_or("layout mismatch")
+            .trim()
+            .to_owned();
+    }
+    format!("root module layout differs ({})", verdicts.join("; "))
 }
 
 fn private_copy_path(path: &Path) -> PathBuf {
@@ -60,4 +99,18 @@ fn private_copy_path(path: &Path) -> PathBuf {
         "ferroswitch-{}-{sequence}-{file_name}",
         std::process::id()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summarize_layout_report;
+
+    #[test]
+    fn layout_report_is_reduced_to_its_verdicts() {
+        let report = "Compared <this>:\n  --- Type Layout ---\n  size:56\n\nError:mismatched package\nExpected:\n    ferroswitch-abi\nFound:\n    mod_other\n";
+        assert_eq!(
+            summarize_layout_report(report),
+            "root module layout differs (mismatched package: expected ferroswitch-abi, found mod_other)"
+        );
+    }
 }

@@ -83,6 +83,8 @@ pub struct ChannelData {
     /// The call this channel belongs to (its own UUID until bridged).
     pub call_uuid: String,
     pub hit_dialplan: bool,
+    /// Digits from the far end not yet read by an application.
+    pub dtmf: std::collections::VecDeque<ferroswitch_abi::Dtmf>,
 }
 
 impl ChannelData {
@@ -119,6 +121,7 @@ impl ChannelData {
             partner: None,
             call_uuid: uuid.to_owned(),
             hit_dialplan: false,
+            dtmf: std::collections::VecDeque::new(),
         }
     }
 

@@ -173,6 +173,24 @@ pub fn transfer(
     Ok(())
 }
 
+/// Queues a digit from the far end and fires DTMF (FreeSWITCH's headers); waiting
+/// applications are woken.
+pub fn queue_dtmf(core: Core, session: &SessionInner, dtmf: ferroswitch_abi::Dtmf) {
+    {
+        let mut channel = session.channel();
+        channel.dtmf.push_back(dtmf);
+        session.notify(&channel);
+    }
+    if core.inner().events.wanted("DTMF") {
+        let mut event = channel_event(core, session, "DTMF");
+        event
+            .add_header("DTMF-Digit", &dtmf.digit_char().to_string())
+            .add_header("DTMF-Duration", &(dtmf.duration_ms * 8).to_string())
+            .add_header("DTMF-Source", "APP");
+        core.inner().events.fire(core, event);
+    }
+}
+
 /// Logs a failure the endpoint reported for an operation.
 pub fn log_endpoint_error(core: Core, session: &SessionInner, operation: &str, error: &Error) {
     let endpoint = session

@@ -16,5 +16,8 @@ fuzz_target!(|data: &[u8]| {
     let written = tree.to_xml_string();
     let again = XmlNode::parse_str(&written, "written.xml")
         .unwrap_or_else(|error| panic!("written tree does not parse: {error}\n{written}"));
-    assert!(again.content_eq(&tree), "round trip changed the tree:\n{written}");
+    assert!(
+        again.content_eq(&tree),
+        "round trip changed the tree:\n{written}"
+    );
 });

@@ -1,0 +1,224 @@
+//! `console.conf`: the console's level, colours and per-module mappings.
+//!
+//! ```xml
+//! <configuration name="console.conf" description="Console Logger">
+//!   <mappings>
+//!     <map name="all" value="console,debug,info,notice,warning,err,crit,alert"/>
+//!   </mappings>
+//!   <settings>
+//!     <param name="colorize" value="true"/>
+//!     <param name="loglevel" value="info"/>
+//!   </settings>
+//! </configuration>
+//! ```
+
+use ferroswitch_abi::xml::{Origin, XmlNode};
+use ferroswitch_abi::LogLevel;
+
+use crate::levels::{not_a_level, LevelSet, Mappings};
+
+/// Why `console.conf` was refused.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// An element's value is not one it allows.
+    #[error("{origin}: {element}: {reason}")]
+    InvalidValue {
+        /// Where the element starts.
+        origin: Origin,
+        /// The element as written, e.g. `<param name="loglevel" value="loud"/>`.
+        element: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+impl ConfigError {
+    fn invalid(node: &XmlNode, reason: impl Into<String>) -> Self {
+        Self::InvalidValue {
+            origin: node.origin.clone(),
+            element: describe(node),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// The console's settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsoleConfig {
+    /// `loglevel`: the most verbose level shown (default `info`). `console` records are shown
+    /// whatever this says.
+    pub loglevel: LogLevel,
+    /// `colorize`: colour each line by its level (default `true`); only ever applied when
+    /// standard output is a terminal.
+    pub colorize: bool,
+    /// `uuid`: start a session's lines with its UUID (default `true`).
+    pub uuid: bool,
+    /// `<mappings>`: which levels each module shows (default: every level for every module).
+    pub mappings: Mappings,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        Self {
+            loglevel: LogLevel::Info,
+            colorize: true,
+            uuid: true,
+            mappings: Mappings::everything(),
+        }
+    }
+}
+
+impl ConsoleConfig {
+    /// Reads a `<configuration name="console.conf">` element. Parameters it does not know
+    /// come back as warnings (FreeSWITCH ignores them; a typo should still be visible).
+    pub fn from_xml(conf: &XmlNode) -> Result<(Self, Vec<String>), ConfigError> {
+        let mut config = Self::default();
+        let mut warnings = Vec::new();
+        for param in conf
+            .children_named("settings")
+            .flat_map(|settings| settings.children_named("param"))
+        {
+            let Some(name) = param.attr("name") else {
+                continue;
+            };
+            let value = param.attr("value").unwrap_or("").trim();
+            match name {
+                "loglevel" => {
+                    config.loglevel =
+                        LogLevel::parse(value).ok_or_else(|| invalid_level(param, value))?;
+                }
+                "colorize" => config.colorize = parse_bool(param, value)?,
+                "uuid" => config.uuid = parse_bool(param, value)?,
+                _ => warnings.push(format!(
+                    "{}: {}: unknown console.conf parameter, ignored",
+                    param.origin,
+                    describe(param)
+                )),
+            }
+        }
+        if let Some(mappings) = conf.child("mappings") {
+            config.mappings = read_mappings(mappings)?;
+        }
+        Ok((config, warnings))
+    }
+}
+
+/// Reads `<map name="all|module" value="levels"/>` children.
+fn read_mappings(mappings: &XmlNode) -> Result<Mappings, ConfigError> {
+    let mut result = Mappings::default();
+    for map in mappings.children_named("map") {
+        let name = map
+            .attr("name")
+            .filter(|name| !name.trim().is_empty())
+            .ok_or_else(|| ConfigError::invalid(map, "a map needs a name (a module or all)"))?;
+        let levels = LevelSet::parse(map.attr("value").unwrap_or(""))
+            .map_err(|reason| ConfigError::invalid(map, reason))?;
+        result.add(name.trim(), levels);
+    }
+    Ok(result)
+}
+
+fn invalid_level(param: &XmlNode, value: &str) -> ConfigError {
+    ConfigError::invalid(param, not_a_level(value))
+}
+
+/// FreeSWITCH's booleans (`switch_true` / `switch_false`); anything else is an error.
+fn parse_bool(param: &XmlNode, value: &str) -> Result<bool, ConfigError> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "t" | "yes" | "on" | "enabled" | "enable" | "allow" => Ok(true),
+        "false" | "f" | "no" | "off" | "disabled" | "disable" | "deny" => Ok(false),
+        number => number.parse::<i64>().map(|n| n != 0).map_err(|_| {
+            ConfigError::invalid(
+                param,
+                format!("\"{value}\" is not a boolean (true or false)"),
+            )
+        }),
+    }
+}
+
+/// The element as a person would find it in the file: `<param name="x" value="y"/>`.
+fn describe(node: &XmlNode) -> String {
+    let mut text = format!("<{}", node.name);
+    for (name, value) in &node.attributes {
+        text.push_str(&format!(" {name}=\"{value}\""));
+    }
+    text.push_str("/>");
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<(ConsoleConfig, Vec<String>), ConfigError> {
+        let node = XmlNode::parse_str(text, "console.conf.xml").expect("well-formed test XML");
+        ConsoleConfig::from_xml(&node)
+    }
+
+    #[test]
+    fn empty_configuration_gives_defaults() {
+        let (config, warnings) = parse(r#"<configuration name="console.conf"/>"#).expect("valid");
+        assert_eq!(config, ConsoleConfig::default());
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn reads_settings_and_mappings() {
+        let (config, warnings) = parse(
+            r#"<configuration name="console.conf">
+                 <mappings>
+                   <map name="all" value="err,crit,alert"/>
+                   <map name="mod_sip" value="debug,info"/>
+                 </mappings>
+                 <settings>
+                   <param name="loglevel" value="debug"/>
+                   <param name="colorize" value="false"/>
+                   <param name="uuid" value="no"/>
+                   <param name="log-level" value="debug"/>
+                 </settings>
+               </configuration>"#,
+        )
+        .expect("valid");
+        assert_eq!(config.loglevel, LogLevel::Debug);
+        assert!(!config.colorize);
+        assert!(!config.uuid);
+        assert!(config.mappings.allows("mod_sip", LogLevel::Debug));
+        assert!(!config.mappings.allows("mod_dptools", LogLevel::Debug));
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("log-level"), "{}", warnings[0]);
+    }
+
+    #[test]
+    fn bad_loglevel_names_file_line_and_value() {
+        let error = parse(
+            "<configuration name=\"console.conf\">\n  <settings>\n    \
+             <param name=\"loglevel\" value=\"loud\"/>\n  </settings>\n</configuration>",
+        )
+        .expect_err("loud is no level");
+        let text = error.to_string();
+        assert!(text.starts_with("console.conf.xml:3: "), "{text}");
+        assert!(text.contains("\"loud\""), "{text}");
+        assert!(text.contains("loglevel"), "{text}");
+    }
+
+    #[test]
+    fn bad_boolean_and_bad_map_are_errors() {
+        let error = parse(
+            r#"<configuration><settings><param name="colorize" value="maybe"/></settings></configuration>"#,
+        )
+        .expect_err("maybe is no boolean");
+        assert!(error.to_string().contains("\"maybe\""), "{error}");
+
+        let error = parse(
+            r#"<configuration><mappings><map name="all" value="info,chatty"/></mappings></configuration>"#,
+        )
+        .expect_err("chatty is no level");
+        assert!(error.to_string().contains("\"chatty\""), "{error}");
+
+        let error =
+            parse(r#"<configuration><mappings><map value="info"/></mappings></configuration>"#)
+                .expect_err("a map needs a name");
+        assert!(error.to_string().contains("needs a name"), "{error}");
+    }
+}

@@ -1,0 +1,60 @@
+//! Reading what the probe fixture recorded.
+
+use std::path::Path;
+
+/// One recorded event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedEvent {
+    pub name: String,
+    pub uuid: String,
+    pub state: String,
+    pub cause: String,
+    pub application: String,
+}
+
+/// One line of the probe's log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    /// An event the probe's event handler received.
+    Event(RecordedEvent),
+    /// A call of the probe's global state handler: uuid and state.
+    State(String, String),
+}
+
+impl Recorded {
+    /// Reads every record in `path` (none if the file does not exist yet).
+    pub fn read_all(path: &Path) -> Vec<Recorded> {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        text.lines()
+            .filter_map(|line| {
+                let fields: Vec<&str> = line.split('|').collect();
+                match fields.as_slice() {
+                    ["EVENT", name, uuid, state, cause, application] => {
+                        Some(Recorded::Event(RecordedEvent {
+                            name: (*name).to_owned(),
+                            uuid: (*uuid).to_owned(),
+                            state: (*state).to_owned(),
+                            cause: (*cause).to_owned(),
+                            application: (*application).to_owned(),
+                        }))
+                    }
+                    ["STATE", uuid, state] => {
+                        Some(Recorded::State((*uuid).to_owned(), (*state).to_owned()))
+                    }
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+
+    /// The events about channel `uuid`, in order.
+    pub fn events_of(records: &[Recorded], uuid: &str) -> Vec<RecordedEvent> {
+        records
+            .iter()
+            .filter_map(|record| match record {
+                Recorded::Event(event) if event.uuid == uuid => Some(event.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}

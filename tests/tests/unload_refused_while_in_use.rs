@@ -1,0 +1,48 @@
+//! `unload` of a module whose interfaces a call is using is refused with the reason; once the
+//! call ends it succeeds, and the module's interfaces are gone.
+
+use std::os::unix::fs::symlink;
+
+use ferroswitch_tests::{module_file, wait_until, Switch, TestConf};
+
+#[test]
+fn unload_waits_for_the_calls_using_the_module() {
+    let mod_dir = tempfile::tempdir().expect("module dir");
+    for name in ["mod_logfile", "mod_commands", "mod_loopback", "mod_dptools"] {
+        symlink(module_file(name), mod_dir.path().join(format!("{name}.so"))).expect("link module");
+    }
+    symlink(
+        module_file("mod_fixture_reload_v1"),
+        mod_dir.path().join("mod_fixture_reload.so"),
+    )
+    .expect("link fixture");
+    let conf = TestConf::new().modules(&["mod_loopback", "mod_dptools", "mod_fixture_reload"]);
+    let mut switch = Switch::start_with_mod_dir(&conf, mod_dir.path());
+
+    let call = switch.originate("loopback/^^;answer;park/default/inline", "&fixture_build()");
+    wait_until("the fixture application to run", || {
+        switch.api(&format!("uuid_getvar {call} fixture_build")) == "v1"
+    });
+
+    let refused = switch.api("unload mod_fixture_reload");
+    assert!(refused.starts_with("-ERR"), "{refused}");
+    assert!(
+        refused.contains("mod_fixture_reload is in use by 1 session(s)"),
+        "the reason is given: {refused}"
+    );
+    assert!(
+        switch.api("show application").contains("fixture_build"),
+        "still registered after the refusal"
+    );
+
+    assert_eq!(switch.api(&format!("uuid_kill {call}")), "+OK");
+    wait_until("the call to end", || !switch.has_channel(&call));
+    assert_eq!(switch.api("unload mod_fixture_reload"), "+OK");
+    assert!(
+        !switch.api("show application").contains("fixture_build"),
+        "gone after unload"
+    );
+    wait_until("the module's shutdown to run", || {
+        conf.log().contains("fixture_build v1 shut down")
+    });
+}
