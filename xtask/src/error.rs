@@ -28,6 +28,8 @@ pub enum Error {
         name: String,
         available: Vec<&'static str>,
     },
+    /// A system bench could not measure what it set out to.
+    Bench(String),
     /// These system benches ran and failed.
     BenchesFailed(Vec<&'static str>),
 }
@@ -36,6 +38,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Usage(message) => f.write_str(message),
+            Error::Bench(message) => write!(f, "bench: {message}"),
             Error::Spawn { program, source } => write!(f, "could not start `{program}`: {source}"),
             Error::StepFailed { command, status } => write!(f, "`{command}` failed ({status})"),
             Error::ChecksFailed(checks) => write!(f, "failed: {}", checks.join(", ")),

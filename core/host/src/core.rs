@@ -11,6 +11,7 @@ use ferroswitch_abi::{Host, HostCtx, HostTableRef, LogLevel, ModuleId};
 use crate::{
     config::ConfigStore, events::EventBus, host_table, loader::ModuleManager, logging::Logging,
     registry::Registry, session::SessionTable, settings::CoreSettings, stats::Stats,
+    threads::ThreadPool,
 };
 
 /// How to start the core.
@@ -47,6 +48,8 @@ pub struct CoreInner {
     pub events: EventBus,
     pub logging: Logging,
     pub stats: Stats,
+    /// Runs session state machines and module jobs.
+    pub threads: ThreadPool,
     pub core_uuid: String,
     pub hostname: String,
     pub started: Instant,
@@ -82,6 +85,12 @@ impl Core {
             sessions: SessionTable::default(),
             events: EventBus::new(core_uuid.clone(), hostname.clone()),
             stats: Stats::default(),
+            threads: ThreadPool::new(
+                "session",
+                settings.session_stack_kb * 1024,
+                512,
+                std::time::Duration::from_secs(30),
+            ),
             config,
             settings,
             core_uuid,

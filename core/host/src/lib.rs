@@ -19,5 +19,6 @@ pub mod registry;
 pub mod session;
 pub mod settings;
 pub mod stats;
+pub mod threads;
 
 pub use crate::core::{Core, CoreOptions, StartError};

@@ -3,7 +3,9 @@
 //! System benches live in their own files in this directory and are registered in
 //! [`registry::SYSTEM_BENCHES`].
 
+mod loopback_calls;
 mod registry;
+mod switch_process;
 
 use crate::build::build_workspace;
 use crate::error::Error;

@@ -237,6 +237,14 @@ impl Host {
         (self.table.core_status())(self.ctx)
     }
 
+    /// Runs `job` on the core's thread pool (threads are reused, not created per job).
+    pub fn run_task(&self, job: impl FnOnce() + Send + 'static) -> Result<(), Error> {
+        into_result((self.table.run_task())(
+            self.ctx,
+            crate::host::task::task(job),
+        ))
+    }
+
     /// Asks the core to hang up every call and exit.
     pub fn shutdown(&self) {
         (self.table.shutdown())(self.ctx);

@@ -4,6 +4,7 @@
 mod handle;
 mod session;
 mod table;
+pub mod task;
 
 pub use handle::{Host, HostCtx};
 pub use session::Session;

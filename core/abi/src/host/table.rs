@@ -115,6 +115,8 @@ pub struct HostTable {
     pub module_reload: extern "C" fn(HostCtx, RStr<'_>) -> RResult<RString, Error>,
     pub reload_xml: extern "C" fn(HostCtx) -> RResult<RString, Error>,
     pub core_status: extern "C" fn(HostCtx) -> CoreStatus,
+    /// Runs a job on the core's thread pool.
+    pub run_task: extern "C" fn(HostCtx, crate::host::task::FfiTaskBox) -> RResult<(), Error>,
     /// Asks the core to hang up every call and exit.
     #[sabi(last_prefix_field)]
     pub shutdown: extern "C" fn(HostCtx),

@@ -171,6 +171,23 @@ pub extern "C" fn core_status(ctx: HostCtx) -> CoreStatus {
     }
 }
 
+pub extern "C" fn run_task(
+    ctx: HostCtx,
+    mut task: ferroswitch_abi::host::task::FfiTaskBox,
+) -> RResult<(), Error> {
+    guard("run_task", || {
+        core(ctx)
+            .inner()
+            .threads
+            .execute(move || task.run())
+            .map_err(|error| {
+                Error::failed(format!(
+                    "no thread for a background job (it stays queued): {error}"
+                ))
+            })
+    })
+}
+
 pub extern "C" fn shutdown(ctx: HostCtx) {
     quiet((), || core(ctx).request_shutdown());
 }

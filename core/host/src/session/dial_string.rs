@@ -63,12 +63,11 @@ pub fn parse(text: &str) -> Result<DialString, String> {
     Ok(dial)
 }
 
+/// Variables as name/value pairs, in the order written.
+type Variables = Vec<(String, String)>;
+
 /// Splits off a leading `open ... close` variable block.
-fn take_block(
-    text: &str,
-    open: char,
-    close: char,
-) -> Result<(Vec<(String, String)>, &str), String> {
+fn take_block(text: &str, open: char, close: char) -> Result<(Variables, &str), String> {
     let text = text.trim_start();
     let Some(inner) = text.strip_prefix(open) else {
         return Ok((Vec::new(), text));
@@ -90,7 +89,7 @@ fn take_block(
 }
 
 /// `a=1,b='x,y',c=z\,w` → pairs.
-fn parse_variables(text: &str) -> Vec<(String, String)> {
+fn parse_variables(text: &str) -> Variables {
     split_top_level(text, ',')
         .into_iter()
         .filter_map(|pair| {

@@ -170,20 +170,24 @@ impl SessionTable {
         let _ = session.io.set(io);
     }
 
-    /// Starts the session's thread (its state machine).
+    /// Starts the session's state machine on a pool thread. When no new thread can be made
+    /// the session waits in the queue for the next free one, and that is logged.
     pub fn start(&self, core: Core, session: SessionRef) -> Result<(), Error> {
-        let stack = core.inner().settings.session_stack_kb * 1024;
-        let thread_session = Arc::clone(&session);
-        std::thread::Builder::new()
-            .name(format!("session-{}", session.id.0))
-            .stack_size(stack)
-            .spawn(move || machine::run(core, thread_session))
-            .map(|_| ())
-            .map_err(|error| {
-                self.remove(&session);
-                Error::failed(format!("cannot start a session thread: {error}"))
-                    .with_cause(HangupCause::SWITCH_CONGESTION)
-            })
+        let uuid = session.uuid.clone();
+        if let Err(error) = core
+            .inner()
+            .threads
+            .execute(move || machine::run(core, session))
+        {
+            core.inner().logging.log(
+                &core,
+                ferroswitch_abi::LogLevel::Crit,
+                "core",
+                &uuid,
+                &format!("no thread for a new session ({error}); it waits for one to free up"),
+            );
+        }
+        Ok(())
     }
 
     /// Removes a session (after DESTROY, or a leg whose endpoint refused it).

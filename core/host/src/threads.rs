@@ -1,0 +1,173 @@
+//! An elastic thread pool: a job goes to an idle worker when there is one, else to a new
+//! thread. Session threads and module jobs use it, so a call does not pay for creating and
+//! tearing down threads (mapping stacks, guard pages, TLB shootdowns) — that was most of a
+//! loopback call's set-up cost.
+//!
+//! Workers never wait for each other: a job that blocks (a parked call) holds its thread and
+//! the next job gets another, so the pool grows with the number of live sessions. At most
+//! `max_idle` idle workers are kept, each for at most `idle_limit`.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::Duration;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+struct State {
+    jobs: VecDeque<Job>,
+    idle: usize,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    wake: Condvar,
+    max_idle: usize,
+    idle_limit: Duration,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+}
+
+/// The pool.
+pub struct ThreadPool {
+    shared: Arc<Shared>,
+    stack_size: usize,
+    name: &'static str,
+}
+
+impl ThreadPool {
+    /// A pool whose threads have `stack_size` bytes of stack.
+    pub fn new(
+        name: &'static str,
+        stack_size: usize,
+        max_idle: usize,
+        idle_limit: Duration,
+    ) -> Self {
+        let shared = Shared {
+            state: Mutex::new(State {
+                jobs: VecDeque::new(),
+                idle: 0,
+            }),
+            wake: Condvar::new(),
+            max_idle,
+            idle_limit,
+        };
+        Self {
+            shared: Arc::new(shared),
+            stack_size,
+            name,
+        }
+    }
+
+    /// Runs `job` on an idle worker, or on a new thread when none is idle. If no thread can be
+    /// created, the job stays queued for the next worker that frees up, and the error says so.
+    pub fn execute(&self, job: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
+        let mut state = self.shared.lock();
+        state.jobs.push_back(Box::new(job));
+        if state.idle >= state.jobs.len() {
+            self.shared.wake.notify_one();
+            return Ok(());
+        }
+        drop(state);
+        let shared = Arc::clone(&self.shared);
+        std::thread::Builder::new()
+            .name(self.name.to_owned())
+            .stack_size(self.stack_size)
+            .spawn(move || worker(&shared))
+            .map(|_| ())
+    }
+
+    /// Idle workers now (for tests and status).
+    pub fn idle(&self) -> usize {
+        self.shared.lock().idle
+    }
+}
+
+fn worker(shared: &Shared) {
+    loop {
+        let job = {
+            let mut state = shared.lock();
+            loop {
+                if let Some(job) = state.jobs.pop_front() {
+                    break job;
+                }
+                if state.idle >= shared.max_idle {
+                    return;
+                }
+                state.idle += 1;
+                let (next, timeout) = shared
+                    .wake
+                    .wait_timeout(state, shared.idle_limit)
+                    .unwrap_or_else(|poison| poison.into_inner());
+                state = next;
+                state.idle -= 1;
+                if timeout.timed_out() && state.jobs.is_empty() {
+                    return;
+                }
+            }
+        };
+        // A panicking job must not take the worker (and the jobs queued behind it) down.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc::channel;
+
+    use super::*;
+
+    #[test]
+    fn blocked_jobs_do_not_starve_new_ones_and_workers_are_reused() {
+        let pool = ThreadPool::new("test", 64 * 1024, 4, Duration::from_secs(5));
+        let (release, blocked) = channel::<()>();
+        let blocked = Arc::new(Mutex::new(blocked));
+        // One job blocks until released; the others must still run.
+        let holder = Arc::clone(&blocked);
+        pool.execute(move || {
+            let _ = holder.lock().unwrap().recv();
+        })
+        .unwrap();
+        let (done, finished) = channel();
+        let threads = Arc::new(Mutex::new(std::collections::HashSet::new()));
+        for _ in 0..20 {
+            let done = done.clone();
+            let threads = Arc::clone(&threads);
+            pool.execute(move || {
+                threads.lock().unwrap().insert(std::thread::current().id());
+                done.send(()).unwrap();
+            })
+            .unwrap();
+            finished
+                .recv_timeout(Duration::from_secs(5))
+                .expect("a job behind a blocked one ran");
+        }
+        // Run one at a time, twenty jobs need far fewer than twenty threads.
+        assert!(threads.lock().unwrap().len() < 20, "workers are reused");
+        release.send(()).unwrap();
+    }
+
+    #[test]
+    fn a_panicking_job_leaves_the_pool_working() {
+        let pool = ThreadPool::new("test", 64 * 1024, 2, Duration::from_secs(5));
+        pool.execute(|| panic!("job panics")).unwrap();
+        let ran = Arc::new(AtomicUsize::new(0));
+        let (done, finished) = channel();
+        let counter = Arc::clone(&ran);
+        pool.execute(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+            done.send(()).unwrap();
+        })
+        .unwrap();
+        finished
+            .recv_timeout(Duration::from_secs(5))
+            .expect("the next job ran");
+        assert_eq!(ran.load(Ordering::SeqCst), 1);
+    }
+}
