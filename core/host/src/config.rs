@@ -94,7 +94,7 @@ impl ConfigStore {
         self.current()
             .root
             .find_configuration(name)
-            .map(XmlNode::to_xml_string)
+            .map(XmlNode::to_xml_string_with_origins)
     }
 
     /// A `$${global}`.

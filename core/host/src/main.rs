@@ -92,14 +92,23 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// SIGTERM and SIGINT shut down; SIGHUP is reported as FreeSWITCH reports it, a TRAP event
+/// with `Trapped-Signal: HUP` (mod_logfile rotates its files on it).
 fn watch_signals(core: Core) -> std::io::Result<()> {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT])?;
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP])?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
-            if signals.forever().next().is_some() {
+            for signal in signals.forever() {
+                if signal == SIGHUP {
+                    let mut event = ferroswitch_abi::Event::new("TRAP");
+                    event.add_header("Trapped-Signal", "HUP");
+                    core.inner().events.fire(core, event);
+                    continue;
+                }
                 core.request_shutdown();
+                break;
             }
         })?;
     Ok(())

@@ -51,6 +51,7 @@ mod error;
 mod globals;
 mod load;
 mod node;
+mod origins;
 mod parse;
 mod write;
 
@@ -58,6 +59,7 @@ pub use error::{ConfigError, ConfigWarning};
 pub use globals::Globals;
 pub use load::{load_config, ConfigLoader, LoadedConfig};
 pub use node::{Origin, XmlNode};
+pub use origins::ORIGIN_ATTRIBUTE;
 
 /// Deepest element nesting accepted, includes counted: deeper input is an
 /// error rather than a risk to the stack of code walking the tree.

@@ -10,8 +10,8 @@
 
 pub mod api;
 pub mod config;
-pub mod levels;
-pub mod line;
+pub use ferroswitch_log_format::levels;
+pub use ferroswitch_log_format::line;
 pub mod logger;
 
 use std::io::{IsTerminal, Write};

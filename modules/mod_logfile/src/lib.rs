@@ -14,8 +14,8 @@
 
 pub mod config;
 pub mod file;
-pub mod levels;
-pub mod line;
+pub use ferroswitch_log_format::levels;
+pub use ferroswitch_log_format::line;
 pub mod logger;
 
 use std::path::PathBuf;

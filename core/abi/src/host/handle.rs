@@ -83,7 +83,7 @@ impl Host {
         let text = (self.table.configuration())(self.ctx, name.into()).into_option()?;
         // The core serialised a node it parsed; a failure here would be a core bug, and the
         // module then simply sees no configuration.
-        XmlNode::parse_str(&text, &format!("<configuration name=\"{name}\">")).ok()
+        XmlNode::parse_str_with_origins(&text, &format!("<configuration name=\"{name}\">")).ok()
     }
 
     /// The `$${name}` global variable.

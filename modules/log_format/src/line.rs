@@ -1,8 +1,5 @@
 //! The text of one log line: `[<uuid> ]2026-11-23 15:09:24.123456 [INFO] mod_x: message`,
 //! in local time.
-//!
-//! This file is kept identical in mod_console and mod_logfile; it belongs in a shared
-//! logging crate once the workspace has one.
 
 use std::fmt::Write;
 

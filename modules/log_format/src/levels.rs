@@ -1,8 +1,5 @@
 //! Level sets and per-module mappings, as FreeSWITCH's `console.conf` and `logfile.conf`
 //! write them: `<map name="all" value="debug,info,notice,warning,err,crit,alert"/>`.
-//!
-//! This file is kept identical in mod_console and mod_logfile; it belongs in a shared
-//! logging crate once the workspace has one.
 
 use std::collections::HashMap;
 
