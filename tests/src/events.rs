@@ -17,8 +17,12 @@ pub struct RecordedEvent {
 pub enum Recorded {
     /// An event the probe's event handler received.
     Event(RecordedEvent),
-    /// A call of the probe's global state handler: uuid and state.
-    State(String, String),
+    /// A call of one of the probe's state handlers.
+    Handler {
+        which: String,
+        uuid: String,
+        state: String,
+    },
 }
 
 impl Recorded {
@@ -38,11 +42,28 @@ impl Recorded {
                             application: (*application).to_owned(),
                         }))
                     }
-                    ["STATE", uuid, state] => {
-                        Some(Recorded::State((*uuid).to_owned(), (*state).to_owned()))
-                    }
+                    ["HANDLER", which, uuid, state] => Some(Recorded::Handler {
+                        which: (*which).to_owned(),
+                        uuid: (*uuid).to_owned(),
+                        state: (*state).to_owned(),
+                    }),
                     _ => None,
                 }
+            })
+            .collect()
+    }
+
+    /// The `(which, state)` handler calls for channel `uuid`, in order.
+    pub fn handlers_of(records: &[Recorded], uuid: &str) -> Vec<(String, String)> {
+        records
+            .iter()
+            .filter_map(|record| match record {
+                Recorded::Handler {
+                    which,
+                    uuid: of,
+                    state,
+                } if of == uuid => Some((which.clone(), state.clone())),
+                _ => None,
             })
             .collect()
     }

@@ -117,12 +117,10 @@ fn both_legs_follow_the_state_machine_and_events_keep_order() {
     assert_eq!(executed, ["answer", "park"]);
 
     // The global state handler ran once per state, in the same order as the state events.
-    let handled: Vec<&str> = records
-        .iter()
-        .filter_map(|record| match record {
-            Recorded::State(uuid, state) if *uuid == b => Some(state.as_str()),
-            _ => None,
-        })
+    let handled: Vec<String> = Recorded::handlers_of(&records, &b)
+        .into_iter()
+        .filter(|(which, _)| which == "global")
+        .map(|(_, state)| state)
         .collect();
     assert_eq!(handled, states(&b_events));
 }

@@ -1,6 +1,6 @@
 //! Executing API commands: one registry for the console and (later) the event socket.
 
-use ferroswitch_abi::{Error, ErrorKind, Event, ModuleId, SessionId};
+use ferroswitch_abi::{Error, ErrorKind, Event, SessionId};
 
 use crate::core::Core;
 
@@ -28,7 +28,7 @@ pub fn execute(
     }
     api.record
         .object
-        .execute(core.host(ModuleId::CORE), args.into(), session.into())
+        .execute(core.host(api.module.id), args.into(), session.into())
         .into_result()
         .map(String::from)
 }

@@ -253,7 +253,7 @@ pub extern "C" fn session_add_state_handler(
             .state_handlers
             .push(session::channel::ChannelStateHandler {
                 record: Arc::new(record),
-                _lease: slot.lease(),
+                lease: slot.lease(),
             });
         Ok(())
     })
@@ -270,7 +270,7 @@ pub extern "C" fn session_read_frame(
             .io()
             .ok_or_else(|| Error::hung_up("the channel has no media"))?;
         io.object
-            .read_frame(session.handle(core, ModuleId::CORE), buf, timeout_ms)
+            .read_frame(io.session_handle(core, &session), buf, timeout_ms)
             .into_result()
     })
 }
@@ -286,7 +286,7 @@ pub extern "C" fn session_write_frame(
             .io()
             .ok_or_else(|| Error::hung_up("the channel has no media"))?;
         io.object
-            .write_frame(session.handle(core, ModuleId::CORE), meta, payload)
+            .write_frame(io.session_handle(core, &session), meta, payload)
             .into_result()
     })
 }
@@ -297,7 +297,7 @@ pub extern "C" fn session_send_dtmf(ctx: HostCtx, id: SessionId, dtmf: Dtmf) -> 
             .io()
             .ok_or_else(|| Error::hung_up("the channel has no media"))?;
         io.object
-            .send_dtmf(session.handle(core, ModuleId::CORE), dtmf)
+            .send_dtmf(io.session_handle(core, &session), dtmf)
             .into_result()
     })
 }

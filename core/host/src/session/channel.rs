@@ -46,7 +46,14 @@ pub struct Timestamps {
 /// A per-channel state handler and the lease on the module that attached it.
 pub struct ChannelStateHandler {
     pub record: Arc<StateHandlerRecord>,
-    pub _lease: Lease,
+    pub lease: Lease,
+}
+
+impl ChannelStateHandler {
+    /// The module that attached it.
+    pub fn module(&self) -> ferroswitch_abi::ModuleId {
+        self.lease.module().id
+    }
 }
 
 /// Everything about a channel that changes while it lives.

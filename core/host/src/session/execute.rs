@@ -1,6 +1,6 @@
 //! ROUTING and EXECUTE: hunting the dialplan, and running applications.
 
-use ferroswitch_abi::{ChannelState, Error, ErrorKind, Extension, HangupCause, LogLevel, ModuleId};
+use ferroswitch_abi::{ChannelState, Error, ErrorKind, Extension, HangupCause, LogLevel};
 
 use crate::core::Core;
 use crate::expand::expand_variables;
@@ -37,7 +37,7 @@ pub fn route(core: Core, session: &SessionInner) {
             continue;
         };
         let _lease = dialplan.lease();
-        let handle = session.handle(core, ModuleId::CORE);
+        let handle = session.handle(core, dialplan.module.id);
         match dialplan
             .record
             .object
@@ -161,7 +161,7 @@ pub fn execute(core: Core, session: &SessionInner, name: &str, arg: &str) -> Res
         &application_uuid,
         None,
     );
-    let handle = session.handle(core, ModuleId::CORE);
+    let handle = session.handle(core, app.module.id);
     let result = app
         .record
         .object

@@ -66,21 +66,35 @@ fn fire(core: Core, session: &SessionInner, name: &str) {
 /// when a handler said stop, nor when a handler moved the channel to another state.
 fn run_handlers(core: Core, session: &SessionInner, state: ChannelState) -> bool {
     let generation = session.channel().state_generation;
-    let channel_handlers: Vec<Arc<StateHandlerRecord>> = session
+    // Each handler with the module that owns it: calls into it carry that module's id.
+    let channel_handlers: Vec<(Arc<StateHandlerRecord>, ModuleId)> = session
         .channel()
         .state_handlers
         .iter()
-        .map(|handler| Arc::clone(&handler.record))
+        .map(|handler| (Arc::clone(&handler.record), handler.module()))
         .collect();
     let global_handlers: Vec<Arc<Registered<StateHandlerRecord>>> =
         core.inner().registry.read().state_handlers.clone();
-    let handle = session.handle(core, ModuleId::CORE);
+    let global = || {
+        global_handlers
+            .iter()
+            .map(|handler| (&handler.record, handler.module.id))
+    };
+    let per_channel = || {
+        channel_handlers
+            .iter()
+            .map(|(record, module)| (record.as_ref(), *module))
+    };
 
-    let call = |record: &StateHandlerRecord| -> StateFlow {
+    let call = |(record, module): (&StateHandlerRecord, ModuleId)| -> StateFlow {
         if !record.desc.states.contains(state) {
             return StateFlow::Continue;
         }
-        match record.object.on_state(handle, state).into_result() {
+        match record
+            .object
+            .on_state(session.handle(core, module), state)
+            .into_result()
+        {
             Ok(flow) => flow,
             Err(error) => {
                 log(
@@ -96,18 +110,21 @@ fn run_handlers(core: Core, session: &SessionInner, state: ChannelState) -> bool
             }
         }
     };
-    let pre_exec = channel_handlers
-        .iter()
-        .map(|handler| handler.as_ref())
-        .chain(global_handlers.iter().map(|handler| &handler.record))
-        .filter(|record| record.desc.pre_exec);
-    for record in pre_exec {
-        if call(record) == StateFlow::Stop {
-            return false;
-        }
+    let stopped = |handlers: &mut dyn Iterator<Item = (&StateHandlerRecord, ModuleId)>,
+                   pre_exec: bool| {
+        handlers
+            .filter(|(record, _)| record.desc.pre_exec == pre_exec)
+            .any(|handler| call(handler) == StateFlow::Stop)
+    };
+    if stopped(&mut per_channel(), true) || stopped(&mut global(), true) {
+        return false;
     }
     if let Some(io) = session.io() {
-        match io.object.on_state(handle, state).into_result() {
+        match io
+            .object
+            .on_state(io.session_handle(core, session), state)
+            .into_result()
+        {
             Ok(StateFlow::Stop) => return false,
             Ok(StateFlow::Continue) => {}
             Err(error) => {
@@ -115,23 +132,8 @@ fn run_handlers(core: Core, session: &SessionInner, state: ChannelState) -> bool
             }
         }
     }
-    for record in channel_handlers
-        .iter()
-        .map(|handler| handler.as_ref())
-        .filter(|record| !record.desc.pre_exec)
-    {
-        if call(record) == StateFlow::Stop {
-            return false;
-        }
-    }
-    for record in global_handlers
-        .iter()
-        .map(|handler| &handler.record)
-        .filter(|record| !record.desc.pre_exec)
-    {
-        if call(record) == StateFlow::Stop {
-            return false;
-        }
+    if stopped(&mut per_channel(), false) || stopped(&mut global(), false) {
+        return false;
     }
     session.channel().state_generation == generation
 }

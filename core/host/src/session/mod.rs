@@ -31,7 +31,7 @@ use crate::loader::Lease;
 pub struct ChannelIo {
     pub object: FfiChannelIoBox,
     pub endpoint: String,
-    _lease: Lease,
+    lease: Lease,
 }
 
 impl ChannelIo {
@@ -40,8 +40,14 @@ impl ChannelIo {
         Self {
             object,
             endpoint,
-            _lease: lease,
+            lease,
         }
+    }
+
+    /// A handle to `session` for calls into this endpoint: it carries the endpoint module's
+    /// id, so what the module does through it is attributed to it.
+    pub fn session_handle(&self, core: Core, session: &SessionInner) -> Session {
+        session.handle(core, self.lease.module().id)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use ferroswitch_abi::{
     AnswerMode, ChannelFlags, ChannelMessage, ChannelState, Error, HangupCause, KillSignal,
-    LogLevel, MessageKind, ModuleId,
+    LogLevel, MessageKind,
 };
 
 use crate::core::Core;
@@ -54,7 +54,7 @@ pub fn hangup(core: Core, session: &SessionInner, cause: HangupCause) -> bool {
         core.inner().events.fire(core, event);
     }
     if let Some(io) = session.io() {
-        let handle = session.handle(core, ModuleId::CORE);
+        let handle = io.session_handle(core, session);
         if let Err(error) = io.object.kill(handle, KillSignal::Kill).into_result() {
             log_endpoint_error(core, session, "kill", &error);
         }
@@ -137,7 +137,7 @@ pub fn message(core: Core, session: &SessionInner, message: &ChannelMessage) -> 
         return Ok(());
     };
     io.object
-        .receive_message(session.handle(core, ModuleId::CORE), message)
+        .receive_message(io.session_handle(core, session), message)
         .into_result()
 }
 

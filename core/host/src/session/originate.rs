@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ferroswitch_abi::{
-    CallerProfile, ChannelFlags, ChannelState, Error, ErrorKind, HangupCause, ModuleId,
-    OriginateRequest, OutgoingRequest,
+    CallerProfile, ChannelFlags, ChannelState, Error, ErrorKind, HangupCause, OriginateRequest,
+    OutgoingRequest,
 };
 
 use crate::core::Core;
@@ -161,7 +161,7 @@ fn start_leg(
         originator: request.originator,
         timeout_s,
     };
-    let handle = session.handle(core, ModuleId::CORE);
+    let handle = session.handle(core, endpoint.module.id);
     match endpoint
         .record
         .object
