@@ -143,6 +143,16 @@ impl Switch {
             .unwrap_or_else(|| panic!("originate {dial} {then} failed: {output}"))
     }
 
+    /// Waits (bounded) until channel `uuid` is running application `app`.
+    pub fn wait_for_application(&mut self, uuid: &str, app: &str) {
+        let column = format!(",{app},");
+        crate::wait_until(&format!("{uuid} to run {app}"), || {
+            self.api("show channels")
+                .lines()
+                .any(|row| row.starts_with(uuid) && row.contains(&column))
+        });
+    }
+
     /// Whether `show channels` lists `uuid`.
     pub fn has_channel(&mut self, uuid: &str) -> bool {
         self.api("show channels").contains(uuid)

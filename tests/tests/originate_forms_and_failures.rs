@@ -23,16 +23,13 @@ fn application_form_runs_the_application_on_the_answered_leg() {
         "&park()",
     );
     assert_eq!(switch.api(&format!("uuid_getvar {uuid} test_var")), "kept");
-    let channels = switch.api("show channels");
-    let row = channels
-        .lines()
-        .find(|line| line.starts_with(&uuid))
-        .expect("listed");
-    assert!(row.contains(",CS_EXECUTE,"), "{row}");
-    assert!(
-        row.contains(",park,"),
-        "the running application is listed: {row}"
-    );
+    // originate returns once the leg is given &park(); its thread starts it a moment later.
+    wait_until("the leg to run park", || {
+        let channels = switch.api("show channels");
+        channels.lines().any(|row| {
+            row.starts_with(&uuid) && row.contains(",CS_EXECUTE,") && row.contains(",park,")
+        })
+    });
 }
 
 #[test]

@@ -13,6 +13,8 @@ fn per_channel_and_global_handlers_run_in_order() {
         "&park()",
     );
     let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    // Under load the B leg may still be on its way to park; kill only once it is there.
+    switch.wait_for_application(&b, "park");
     assert_eq!(switch.api(&format!("uuid_kill {a}")), "+OK");
     wait_until("the B leg to be destroyed", || {
         Recorded::handlers_of(&Recorded::read_all(&conf.event_file()), &b)

@@ -5,7 +5,7 @@ use ferroswitch_abi::{ChannelState, Error, ErrorKind, Extension, HangupCause, Lo
 use crate::core::Core;
 use crate::expand::expand_variables;
 
-use super::{channel_event, machine::log, ops, SessionInner};
+use super::{machine::log, ops, SessionInner};
 
 /// Hunts the dialplans the caller profile names (`XML`, `inline`, or a comma list of
 /// `name[:arg]`); the first extension found runs in EXECUTE. No route hangs up with
@@ -217,16 +217,13 @@ fn fire_execute(
     application_uuid: &str,
     response: Option<&str>,
 ) {
-    if !core.inner().events.wanted(event_name) {
-        return;
-    }
-    let mut event = channel_event(core, session, event_name);
-    event
-        .add_header("Application", app)
-        .add_header("Application-Data", arg)
-        .add_header("Application-UUID", application_uuid);
-    if let Some(response) = response {
-        event.add_header("Application-Response", response);
-    }
-    core.inner().events.fire(core, event);
+    session.fire_event(core, event_name, |event| {
+        event
+            .add_header("Application", app)
+            .add_header("Application-Data", arg)
+            .add_header("Application-UUID", application_uuid);
+        if let Some(response) = response {
+            event.add_header("Application-Response", response);
+        }
+    });
 }

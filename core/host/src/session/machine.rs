@@ -11,7 +11,7 @@ use crate::core::Core;
 use crate::events::micros_since_epoch;
 use crate::registry::Registered;
 
-use super::{channel_event, execute, ops, SessionInner, SessionRef};
+use super::{execute, ops, SessionInner, SessionRef};
 
 /// The session thread's body: runs every state the channel enters until DESTROY.
 pub fn run(core: Core, session: SessionRef) {
@@ -22,10 +22,7 @@ pub fn run(core: Core, session: SessionRef) {
         let Some(state) = next_state(&session, &mut last_generation) else {
             continue;
         };
-        if core.inner().events.wanted("CHANNEL_STATE") {
-            let event = channel_event(core, &session, "CHANNEL_STATE");
-            core.inner().events.fire(core, event);
-        }
+        session.fire_event(core, "CHANNEL_STATE", |_| {});
         if run_handlers(core, &session, state) {
             standard(core, &session, state);
         }
@@ -55,10 +52,7 @@ fn next_state(session: &SessionInner, last: &mut u64) -> Option<ChannelState> {
 }
 
 fn fire(core: Core, session: &SessionInner, name: &str) {
-    if core.inner().events.wanted(name) {
-        let event = channel_event(core, session, name);
-        core.inner().events.fire(core, event);
-    }
+    session.fire_event(core, name, |_| {});
 }
 
 /// Runs the handler chain for `state`: per-channel pre-exec, global pre-exec, the

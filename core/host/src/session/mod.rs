@@ -58,6 +58,11 @@ pub struct SessionInner {
     channel: Mutex<ChannelData>,
     /// Woken on every change the session thread or a waiting application may care about.
     pub signal: Condvar,
+    /// Held while a change that an event reports is made and while that event is fired, so
+    /// every handler sees one channel's events in the order its changes happened, whichever
+    /// threads made them (an answer marked by the peer's thread, a hangup from the console).
+    /// Event handlers therefore must not call back into the same session synchronously.
+    event_order: Mutex<()>,
     io: OnceLock<ChannelIo>,
 }
 
@@ -67,6 +72,29 @@ impl SessionInner {
         self.channel
             .lock()
             .unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    /// Takes the channel's event-order lock (see the field).
+    pub fn event_order(&self) -> MutexGuard<'_, ()> {
+        self.event_order
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    /// Fires channel event `name` (with `extra` headers added) if anyone wants it, in order.
+    pub fn fire_event(
+        &self,
+        core: Core,
+        name: &str,
+        extra: impl FnOnce(&mut ferroswitch_abi::Event),
+    ) {
+        if !core.inner().events.wanted(name) {
+            return;
+        }
+        let _order = self.event_order();
+        let mut event = channel_event(core, self, name);
+        extra(&mut event);
+        core.inner().events.fire(core, event);
     }
 
     /// The endpoint I/O, once attached.

@@ -30,6 +30,7 @@ pub fn set_state(session: &SessionInner, state: ChannelState) -> Result<(), Erro
 /// the channel is no longer ready), CHANNEL_HANGUP is fired, the endpoint is told to stop,
 /// and only then does the session thread run the HANGUP state.
 pub fn hangup(core: Core, session: &SessionInner, cause: HangupCause) -> bool {
+    let order = session.event_order();
     {
         let mut channel = session.channel();
         if channel.state >= ChannelState::Hangup {
@@ -41,6 +42,11 @@ pub fn hangup(core: Core, session: &SessionInner, cause: HangupCause) -> bool {
         channel.set_state(ChannelState::Hangup);
         session.notify(&channel);
     }
+    if core.inner().events.wanted("CHANNEL_HANGUP") {
+        let event = channel_event(core, session, "CHANNEL_HANGUP");
+        core.inner().events.fire(core, event);
+    }
+    drop(order);
     let name = session.channel().name.clone();
     core.inner().logging.log(
         &core,
@@ -49,10 +55,6 @@ pub fn hangup(core: Core, session: &SessionInner, cause: HangupCause) -> bool {
         &session.uuid,
         &format!("Hangup {name} {}", cause.name()),
     );
-    if core.inner().events.wanted("CHANNEL_HANGUP") {
-        let event = channel_event(core, session, "CHANNEL_HANGUP");
-        core.inner().events.fire(core, event);
-    }
     if let Some(io) = session.io() {
         let handle = io.session_handle(core, session);
         if let Err(error) = io.object.kill(handle, KillSignal::Kill).into_result() {
@@ -93,6 +95,9 @@ pub fn answer(
             "CHANNEL_PROGRESS",
         ),
     };
+    // Held through the endpoint's answer, the flag and the event: a hangup or state change
+    // racing with the answer reports after it.
+    let _order = session.event_order();
     {
         let channel = session.channel();
         if !channel.is_ready() {
@@ -181,14 +186,12 @@ pub fn queue_dtmf(core: Core, session: &SessionInner, dtmf: ferroswitch_abi::Dtm
         channel.dtmf.push_back(dtmf);
         session.notify(&channel);
     }
-    if core.inner().events.wanted("DTMF") {
-        let mut event = channel_event(core, session, "DTMF");
+    session.fire_event(core, "DTMF", |event| {
         event
             .add_header("DTMF-Digit", &dtmf.digit_char().to_string())
             .add_header("DTMF-Duration", &(dtmf.duration_ms * 8).to_string())
             .add_header("DTMF-Source", "APP");
-        core.inner().events.fire(core, event);
-    }
+    });
 }
 
 /// Logs a failure the endpoint reported for an operation.

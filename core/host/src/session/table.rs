@@ -152,6 +152,7 @@ impl SessionTable {
             uuid: uuid.clone(),
             channel: Mutex::new(channel),
             signal: Condvar::new(),
+            event_order: Mutex::new(()),
             io: OnceLock::new(),
         });
         let mut index = self
