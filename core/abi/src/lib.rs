@@ -18,7 +18,7 @@
 //! | state handler | [`StateHandler`] | [`StateHandlerDesc`] |
 //! | event handler | [`EventHandler`] | [`EventHandlerDesc`] |
 //!
-//! ```ignore
+//! ```no_run
 //! use ferroswitch_abi::prelude::*;
 //!
 //! struct Hello;

@@ -74,4 +74,23 @@ mod tests {
         assert_eq!(expand_variables("keep ${a", &lookup), "keep ${a");
         assert_eq!(expand_variables("$${a}", &lookup), "$${a}");
     }
+
+    #[test]
+    fn no_input_panics() {
+        let alphabet = ['$', '{', '}', 'a', 'b', '\\', 'é'];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(state % 20) {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                text.push(alphabet[(state >> 33) as usize % alphabet.len()]);
+            }
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let _ = expand_variables(&text, &lookup);
+        }
+    }
 }

@@ -22,7 +22,9 @@
 //!
 //! Modules receive their configuration subtree as XML text
 //! ([`XmlNode::to_xml_string`]) and read it back with
-//! [`XmlNode::parse_str`], which does no preprocessing.
+//! [`XmlNode::parse_str`], which does no preprocessing. A value a module
+//! refuses is reported as an [`InvalidValue`] (file, line, the element as
+//! written, the reason); [`parse_bool`] reads FreeSWITCH's booleans.
 //!
 //! ```
 //! use ferroswitch_xml::XmlNode;
@@ -53,6 +55,7 @@ mod load;
 mod node;
 mod origins;
 mod parse;
+mod values;
 mod write;
 
 pub use error::{ConfigError, ConfigWarning};
@@ -60,6 +63,7 @@ pub use globals::Globals;
 pub use load::{load_config, ConfigLoader, LoadedConfig};
 pub use node::{Origin, XmlNode};
 pub use origins::ORIGIN_ATTRIBUTE;
+pub use values::{describe, parse_bool, InvalidValue};
 
 /// Deepest element nesting accepted, includes counted: deeper input is an
 /// error rather than a risk to the stack of code walking the tree.

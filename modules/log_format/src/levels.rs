@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use ferroswitch_abi::xml::{InvalidValue, XmlNode};
 use ferroswitch_abi::LogLevel;
 
 /// A set of log levels: FreeSWITCH's level mask, bit n standing for level n.
@@ -76,6 +77,22 @@ impl Mappings {
         }
     }
 
+    /// Reads a `<mappings>` element: its `<map name="all|module" value="levels"/>` children,
+    /// added in order. A map without a name, or naming a word that is no level, is refused.
+    pub fn from_xml(mappings: &XmlNode) -> Result<Self, InvalidValue> {
+        let mut result = Self::default();
+        for map in mappings.children_named("map") {
+            let name = map
+                .attr("name")
+                .filter(|name| !name.trim().is_empty())
+                .ok_or_else(|| InvalidValue::new(map, "a map needs a name (a module or all)"))?;
+            let levels = LevelSet::parse(map.attr("value").unwrap_or(""))
+                .map_err(|reason| InvalidValue::new(map, reason))?;
+            result.add(name.trim(), levels);
+        }
+        Ok(result)
+    }
+
     /// Adds the levels of one `<map name=".." value=".."/>`; `name` is a module name or
     /// `all`. Mapping the same name twice adds both sets.
     pub fn add(&mut self, name: &str, levels: LevelSet) {
@@ -128,6 +145,42 @@ mod tests {
         assert!(mappings.allows("mod_sip", LogLevel::Debug));
         assert!(mappings.allows("mod_sip", LogLevel::Alert));
         assert!(!mappings.allows("mod_sip", LogLevel::Info));
+    }
+
+    fn mappings(text: &str) -> Result<Mappings, InvalidValue> {
+        let node = XmlNode::parse_str(text, "console.conf.xml").expect("well-formed test XML");
+        Mappings::from_xml(&node)
+    }
+
+    #[test]
+    fn reads_maps_from_xml() {
+        let read = mappings(
+            r#"<mappings>
+                 <map name="all" value="err,crit,alert"/>
+                 <map name=" mod_sip " value="debug"/>
+               </mappings>"#,
+        )
+        .expect("valid");
+        assert!(read.allows("mod_dptools", LogLevel::Err));
+        assert!(!read.allows("mod_dptools", LogLevel::Debug));
+        assert!(read.allows("mod_sip", LogLevel::Debug));
+
+        let read = mappings("<mappings/>").expect("valid");
+        assert_eq!(read, Mappings::default());
+    }
+
+    #[test]
+    fn refuses_a_nameless_map_or_a_bad_level() {
+        let error = mappings("<mappings>\n<map value=\"info\"/>\n</mappings>")
+            .expect_err("a map needs a name");
+        assert_eq!(
+            error.to_string(),
+            "console.conf.xml:2: <map value=\"info\"/>: a map needs a name (a module or all)"
+        );
+
+        let error = mappings(r#"<mappings><map name="all" value="info,chatty"/></mappings>"#)
+            .expect_err("chatty is no level");
+        assert_eq!(error.reason, not_a_level("chatty"));
     }
 
     #[test]

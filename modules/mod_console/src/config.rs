@@ -12,36 +12,10 @@
 //! </configuration>
 //! ```
 
-use ferroswitch_abi::xml::{Origin, XmlNode};
+use ferroswitch_abi::xml::{describe, parse_bool, InvalidValue, XmlNode};
 use ferroswitch_abi::LogLevel;
 
-use crate::levels::{not_a_level, LevelSet, Mappings};
-
-/// Why `console.conf` was refused.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// An element's value is not one it allows.
-    #[error("{origin}: {element}: {reason}")]
-    InvalidValue {
-        /// Where the element starts.
-        origin: Origin,
-        /// The element as written, e.g. `<param name="loglevel" value="loud"/>`.
-        element: String,
-        /// What is wrong with it.
-        reason: String,
-    },
-}
-
-impl ConfigError {
-    fn invalid(node: &XmlNode, reason: impl Into<String>) -> Self {
-        Self::InvalidValue {
-            origin: node.origin.clone(),
-            element: describe(node),
-            reason: reason.into(),
-        }
-    }
-}
+use crate::levels::{not_a_level, Mappings};
 
 /// The console's settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,7 +46,9 @@ impl Default for ConsoleConfig {
 impl ConsoleConfig {
     /// Reads a `<configuration name="console.conf">` element. Parameters it does not know
     /// come back as warnings (FreeSWITCH ignores them; a typo should still be visible).
-    pub fn from_xml(conf: &XmlNode) -> Result<(Self, Vec<String>), ConfigError> {
+    ///
+    /// A value it refuses is an [`InvalidValue`] naming the file, the element and the reason.
+    pub fn from_xml(conf: &XmlNode) -> Result<(Self, Vec<String>), InvalidValue> {
         let mut config = Self::default();
         let mut warnings = Vec::new();
         for param in conf
@@ -98,60 +74,21 @@ impl ConsoleConfig {
             }
         }
         if let Some(mappings) = conf.child("mappings") {
-            config.mappings = read_mappings(mappings)?;
+            config.mappings = Mappings::from_xml(mappings)?;
         }
         Ok((config, warnings))
     }
 }
 
-/// Reads `<map name="all|module" value="levels"/>` children.
-fn read_mappings(mappings: &XmlNode) -> Result<Mappings, ConfigError> {
-    let mut result = Mappings::default();
-    for map in mappings.children_named("map") {
-        let name = map
-            .attr("name")
-            .filter(|name| !name.trim().is_empty())
-            .ok_or_else(|| ConfigError::invalid(map, "a map needs a name (a module or all)"))?;
-        let levels = LevelSet::parse(map.attr("value").unwrap_or(""))
-            .map_err(|reason| ConfigError::invalid(map, reason))?;
-        result.add(name.trim(), levels);
-    }
-    Ok(result)
-}
-
-fn invalid_level(param: &XmlNode, value: &str) -> ConfigError {
-    ConfigError::invalid(param, not_a_level(value))
-}
-
-/// FreeSWITCH's booleans (`switch_true` / `switch_false`); anything else is an error.
-fn parse_bool(param: &XmlNode, value: &str) -> Result<bool, ConfigError> {
-    match value.to_ascii_lowercase().as_str() {
-        "true" | "t" | "yes" | "on" | "enabled" | "enable" | "allow" => Ok(true),
-        "false" | "f" | "no" | "off" | "disabled" | "disable" | "deny" => Ok(false),
-        number => number.parse::<i64>().map(|n| n != 0).map_err(|_| {
-            ConfigError::invalid(
-                param,
-                format!("\"{value}\" is not a boolean (true or false)"),
-            )
-        }),
-    }
-}
-
-/// The element as a person would find it in the file: `<param name="x" value="y"/>`.
-fn describe(node: &XmlNode) -> String {
-    let mut text = format!("<{}", node.name);
-    for (name, value) in &node.attributes {
-        text.push_str(&format!(" {name}=\"{value}\""));
-    }
-    text.push_str("/>");
-    text
+fn invalid_level(param: &XmlNode, value: &str) -> InvalidValue {
+    InvalidValue::new(param, not_a_level(value))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Result<(ConsoleConfig, Vec<String>), ConfigError> {
+    fn parse(text: &str) -> Result<(ConsoleConfig, Vec<String>), InvalidValue> {
         let node = XmlNode::parse_str(text, "console.conf.xml").expect("well-formed test XML");
         ConsoleConfig::from_xml(&node)
     }

@@ -24,10 +24,10 @@
 
 use std::path::{Path, PathBuf};
 
-use ferroswitch_abi::xml::{Origin, XmlNode};
+use ferroswitch_abi::xml::{describe, parse_bool, InvalidValue, XmlNode};
 use ferroswitch_abi::LogLevel;
 
-use crate::levels::{not_a_level, LevelSet, Mappings};
+use crate::levels::{not_a_level, Mappings};
 
 /// The file a profile writes when its configuration names none, inside `log_dir`.
 pub const DEFAULT_FILE_NAME: &str = "ferroswitch.log";
@@ -37,32 +37,6 @@ pub const DEFAULT_ROLLOVER: u64 = 10 * 1024 * 1024;
 pub const DEFAULT_MAXIMUM_ROTATE: u32 = 32;
 /// The largest `maximum-rotate` accepted (FreeSWITCH's `MAX_ROT`).
 pub const MAX_ROTATE_LIMIT: u32 = 4096;
-
-/// Why `logfile.conf` was refused.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// An element's value is not one it allows.
-    #[error("{origin}: {element}: {reason}")]
-    InvalidValue {
-        /// Where the element starts.
-        origin: Origin,
-        /// The element as written, e.g. `<param name="rollover" value="big"/>`.
-        element: String,
-        /// What is wrong with it.
-        reason: String,
-    },
-}
-
-impl ConfigError {
-    fn invalid(node: &XmlNode, reason: impl Into<String>) -> Self {
-        Self::InvalidValue {
-            origin: node.origin.clone(),
-            element: describe(node),
-            reason: reason.into(),
-        }
-    }
-}
 
 /// The whole of `logfile.conf`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,12 +88,12 @@ impl ProfileConfig {
         profile: &XmlNode,
         log_dir: &Path,
         warnings: &mut Vec<String>,
-    ) -> Result<Self, ConfigError> {
+    ) -> Result<Self, InvalidValue> {
         let name = profile
             .attr("name")
             .map(str::trim)
             .filter(|name| !name.is_empty())
-            .ok_or_else(|| ConfigError::invalid(profile, "a profile needs a name"))?;
+            .ok_or_else(|| InvalidValue::new(profile, "a profile needs a name"))?;
         let mut config = Self::with_defaults(name, log_dir);
         for param in profile
             .children_named("settings")
@@ -132,13 +106,13 @@ impl ProfileConfig {
             match param_name {
                 "logfile" => {
                     if value.is_empty() {
-                        return Err(ConfigError::invalid(param, "the file name is empty"));
+                        return Err(InvalidValue::new(param, "the file name is empty"));
                     }
                     config.path = log_dir.join(value);
                 }
                 "rollover" => {
                     config.rollover = value.parse().map_err(|_| {
-                        ConfigError::invalid(
+                        InvalidValue::new(
                             param,
                             format!("\"{value}\" is not a size in bytes (0 never rotates)"),
                         )
@@ -150,7 +124,7 @@ impl ProfileConfig {
                         .ok()
                         .filter(|count| (1..=MAX_ROTATE_LIMIT).contains(count))
                         .ok_or_else(|| {
-                            ConfigError::invalid(
+                            InvalidValue::new(
                                 param,
                                 format!(
                                     "\"{value}\" is not a file count from 1 to {MAX_ROTATE_LIMIT}"
@@ -161,13 +135,13 @@ impl ProfileConfig {
                 "uuid" => config.uuid = parse_bool(param, value)?,
                 "loglevel" => {
                     config.loglevel = LogLevel::parse(value)
-                        .ok_or_else(|| ConfigError::invalid(param, not_a_level(value)))?;
+                        .ok_or_else(|| InvalidValue::new(param, not_a_level(value)))?;
                 }
                 _ => warnings.push(unknown_param(param)),
             }
         }
         if let Some(mappings) = profile.child("mappings") {
-            config.mappings = read_mappings(mappings)?;
+            config.mappings = Mappings::from_xml(mappings)?;
         }
         Ok(config)
     }
@@ -183,8 +157,9 @@ impl LogfileConfig {
     }
 
     /// Reads a `<configuration name="logfile.conf">` element; `log_dir` is where default and
-    /// relative file names point. Parameters it does not know come back as warnings.
-    pub fn from_xml(conf: &XmlNode, log_dir: &Path) -> Result<(Self, Vec<String>), ConfigError> {
+    /// relative file names point. Parameters it does not know come back as warnings; a value
+    /// it refuses is an [`InvalidValue`] naming the file, the element and the reason.
+    pub fn from_xml(conf: &XmlNode, log_dir: &Path) -> Result<(Self, Vec<String>), InvalidValue> {
         let mut warnings = Vec::new();
         let mut rotate_on_hup = true;
         for param in conf
@@ -207,13 +182,13 @@ impl LogfileConfig {
         {
             let profile = ProfileConfig::from_xml(node, log_dir, &mut warnings)?;
             if let Some(other) = profiles.iter().find(|other| other.name == profile.name) {
-                return Err(ConfigError::invalid(
+                return Err(InvalidValue::new(
                     node,
                     format!("a second profile named \"{}\"", other.name),
                 ));
             }
             if let Some(other) = profiles.iter().find(|other| other.path == profile.path) {
-                return Err(ConfigError::invalid(
+                return Err(InvalidValue::new(
                     node,
                     format!(
                         "writes {}, which profile \"{}\" already writes",
@@ -240,35 +215,6 @@ impl LogfileConfig {
     }
 }
 
-/// Reads `<map name="all|module" value="levels"/>` children.
-fn read_mappings(mappings: &XmlNode) -> Result<Mappings, ConfigError> {
-    let mut result = Mappings::default();
-    for map in mappings.children_named("map") {
-        let name = map
-            .attr("name")
-            .filter(|name| !name.trim().is_empty())
-            .ok_or_else(|| ConfigError::invalid(map, "a map needs a name (a module or all)"))?;
-        let levels = LevelSet::parse(map.attr("value").unwrap_or(""))
-            .map_err(|reason| ConfigError::invalid(map, reason))?;
-        result.add(name.trim(), levels);
-    }
-    Ok(result)
-}
-
-/// FreeSWITCH's booleans (`switch_true` / `switch_false`); anything else is an error.
-fn parse_bool(param: &XmlNode, value: &str) -> Result<bool, ConfigError> {
-    match value.to_ascii_lowercase().as_str() {
-        "true" | "t" | "yes" | "on" | "enabled" | "enable" | "allow" => Ok(true),
-        "false" | "f" | "no" | "off" | "disabled" | "disable" | "deny" => Ok(false),
-        number => number.parse::<i64>().map(|n| n != 0).map_err(|_| {
-            ConfigError::invalid(
-                param,
-                format!("\"{value}\" is not a boolean (true or false)"),
-            )
-        }),
-    }
-}
-
 fn unknown_param(param: &XmlNode) -> String {
     format!(
         "{}: {}: unknown logfile.conf parameter, ignored",
@@ -277,21 +223,11 @@ fn unknown_param(param: &XmlNode) -> String {
     )
 }
 
-/// The element as a person would find it in the file: `<param name="x" value="y"/>`.
-fn describe(node: &XmlNode) -> String {
-    let mut text = format!("<{}", node.name);
-    for (name, value) in &node.attributes {
-        text.push_str(&format!(" {name}=\"{value}\""));
-    }
-    text.push_str("/>");
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Result<(LogfileConfig, Vec<String>), ConfigError> {
+    fn parse(text: &str) -> Result<(LogfileConfig, Vec<String>), InvalidValue> {
         let node = XmlNode::parse_str(text, "logfile.conf.xml").expect("well-formed test XML");
         LogfileConfig::from_xml(&node, Path::new("/var/log/ferroswitch"))
     }

@@ -25,7 +25,7 @@ pub type VariableList = RVec<Tuple2<RString, RString>>;
 
 /// The functions the core implements for modules. Every function is `extern "C"`, never
 /// unwinds (the core contains its own panics), and reports failure as an [`Error`]. Module
-/// code calls them through [`Host`] and [`Session`], not directly.
+/// code calls them through [`Host`](crate::Host) and [`Session`](crate::Session), not directly.
 #[repr(C)]
 #[derive(StableAbi)]
 #[sabi(kind(Prefix(prefix_ref = HostTableRef)))]

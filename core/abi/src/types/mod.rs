@@ -17,7 +17,7 @@ pub use frame::{CodecName, Dtmf, FrameFlags, FrameMeta};
 pub use ids::{ModuleId, SessionId};
 pub use info::{
     AnswerMode, ChannelFlags, CoreStatus, InterfaceInfo, InterfaceKind, ModuleInfo, NewSession,
-    OriginateRequest,
+    OriginateRequest, CHANNEL_COLUMNS,
 };
 pub use log::{LogLevel, LogRecord};
 pub use message::{ChannelMessage, KillSignal, MessageKind};

@@ -174,4 +174,27 @@ mod tests {
         assert!(parse("{a=1").unwrap_err().contains("unterminated"));
         assert!(parse("nobody").unwrap_err().contains("no endpoint"));
     }
+
+    /// Every string over the dial-string alphabet up to a length parses or errs, never panics.
+    #[test]
+    fn no_input_panics() {
+        let alphabet = [
+            '{', '}', '[', ']', ',', '|', '\\', '\'', '=', '/', 'a', ' ', 'é',
+        ];
+        // A fixed linear congruential sequence: many shapes, the same every run.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(state % 24) {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                text.push(alphabet[(state >> 33) as usize % alphabet.len()]);
+            }
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let _ = parse(&text);
+        }
+    }
 }

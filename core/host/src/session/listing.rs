@@ -2,52 +2,12 @@
 
 use abi_stable::std_types::{RString, RVec, Tuple2};
 
+use ferroswitch_abi::CHANNEL_COLUMNS;
+
 use crate::core::Core;
 use crate::events::format_local;
 
 use super::SessionInner;
-
-/// The columns of `show channels`, in FreeSWITCH's order.
-pub const CHANNEL_COLUMNS: [&str; 38] = [
-    "uuid",
-    "direction",
-    "created",
-    "created_epoch",
-    "name",
-    "state",
-    "cid_name",
-    "cid_num",
-    "ip_addr",
-    "dest",
-    "application",
-    "application_data",
-    "dialplan",
-    "context",
-    "read_codec",
-    "read_rate",
-    "read_bit_rate",
-    "write_codec",
-    "write_rate",
-    "write_bit_rate",
-    "secure",
-    "hostname",
-    "presence_id",
-    "presence_data",
-    "accountcode",
-    "callstate",
-    "callee_name",
-    "callee_num",
-    "callee_direction",
-    "call_uuid",
-    "sent_callee_name",
-    "sent_callee_num",
-    "initial_cid_name",
-    "initial_cid_num",
-    "initial_ip_addr",
-    "initial_dest",
-    "initial_dialplan",
-    "initial_context",
-];
 
 /// The row for `session`.
 pub fn listing_row(core: Core, session: &SessionInner) -> RVec<Tuple2<RString, RString>> {

@@ -2,48 +2,9 @@
 
 use crate::table::Table;
 
-/// The columns of `show channels` (FreeSWITCH's), used when there is no row to take them
-/// from; the core's rows carry the same names in the same order.
-pub const CHANNEL_COLUMNS: [&str; 38] = [
-    "uuid",
-    "direction",
-    "created",
-    "created_epoch",
-    "name",
-    "state",
-    "cid_name",
-    "cid_num",
-    "ip_addr",
-    "dest",
-    "application",
-    "application_data",
-    "dialplan",
-    "context",
-    "read_codec",
-    "read_rate",
-    "read_bit_rate",
-    "write_codec",
-    "write_rate",
-    "write_bit_rate",
-    "secure",
-    "hostname",
-    "presence_id",
-    "presence_data",
-    "accountcode",
-    "callstate",
-    "callee_name",
-    "callee_num",
-    "callee_direction",
-    "call_uuid",
-    "sent_callee_name",
-    "sent_callee_num",
-    "initial_cid_name",
-    "initial_cid_num",
-    "initial_ip_addr",
-    "initial_dest",
-    "initial_dialplan",
-    "initial_context",
-];
+/// The columns of `show channels`, used when there is no row to take them from; the core's
+/// rows carry the same names in the same order.
+pub use ferroswitch_abi::CHANNEL_COLUMNS;
 
 /// The columns `show channels like <pattern>` searches, as FreeSWITCH's query does.
 const LIKE_COLUMNS: [&str; 5] = ["uuid", "name", "cid_name", "cid_num", "presence_data"];
