@@ -24,7 +24,8 @@
 //! ([`XmlNode::to_xml_string`]) and read it back with
 //! [`XmlNode::parse_str`], which does no preprocessing. A value a module
 //! refuses is reported as an [`InvalidValue`] (file, line, the element as
-//! written, the reason); [`parse_bool`] reads FreeSWITCH's booleans.
+//! written, the reason); [`settings_params`] walks `<settings><param>` and
+//! [`parse_bool`] reads FreeSWITCH's booleans.
 //!
 //! ```
 //! use ferroswitch_xml::XmlNode;
@@ -63,7 +64,7 @@ pub use globals::Globals;
 pub use load::{load_config, ConfigLoader, LoadedConfig};
 pub use node::{Origin, XmlNode};
 pub use origins::ORIGIN_ATTRIBUTE;
-pub use values::{describe, parse_bool, InvalidValue};
+pub use values::{describe, parse_bool, settings_params, InvalidValue};
 
 /// Deepest element nesting accepted, includes counted: deeper input is an
 /// error rather than a risk to the stack of code walking the tree.

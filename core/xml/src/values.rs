@@ -46,6 +46,21 @@ pub fn describe(node: &XmlNode) -> String {
     text
 }
 
+/// Every `<param name=".." value=".."/>` of every `<settings>` child of `conf`, in document
+/// order, as `(param, name, value)`: the element (for an [`InvalidValue`]), its name and its
+/// value trimmed of whitespace.
+///
+/// As in FreeSWITCH, a missing `value` reads as the empty string and a `param` without a
+/// `name` is skipped.
+pub fn settings_params(conf: &XmlNode) -> impl Iterator<Item = (&XmlNode, &str, &str)> {
+    conf.children_named("settings")
+        .flat_map(|settings| settings.children_named("param"))
+        .filter_map(|param| {
+            let name = param.attr("name")?;
+            Some((param, name, param.attr("value").unwrap_or("").trim()))
+        })
+}
+
 /// Reads `value`, the value of `param`, as a boolean with FreeSWITCH's words
 /// (`switch_true` / `switch_false`, any case): `true`, `t`, `yes`, `on`, `enabled`,
 /// `enable`, `allow` and a non-zero integer are true; `false`, `f`, `no`, `off`,
@@ -92,6 +107,27 @@ mod tests {
             error.to_string(),
             r#"console.conf.xml:2: <param name="colorize" value="loud"/>: too loud"#
         );
+    }
+
+    #[test]
+    fn settings_params_reads_every_settings_block() {
+        let conf = XmlNode::parse_str(
+            r#"<configuration>
+                 <settings>
+                   <param name="a" value=" 1 "/>
+                   <param value="nameless"/>
+                   <param name="b"/>
+                 </settings>
+                 <profiles><profile><settings><param name="inner" value="x"/></settings></profile></profiles>
+                 <settings><param name="c" value="3"/></settings>
+               </configuration>"#,
+            "test.conf.xml",
+        )
+        .expect("well-formed XML");
+        let params: Vec<_> = settings_params(&conf)
+            .map(|(param, name, value)| (param.origin.line, name, value))
+            .collect();
+        assert_eq!(params, [(3, "a", "1"), (5, "b", ""), (8, "c", "3")]);
     }
 
     #[test]

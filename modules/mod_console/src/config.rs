@@ -12,7 +12,7 @@
 //! </configuration>
 //! ```
 
-use ferroswitch_abi::xml::{describe, parse_bool, InvalidValue, XmlNode};
+use ferroswitch_abi::xml::{describe, parse_bool, settings_params, InvalidValue, XmlNode};
 use ferroswitch_abi::LogLevel;
 
 use crate::levels::{not_a_level, Mappings};
@@ -51,14 +51,7 @@ impl ConsoleConfig {
     pub fn from_xml(conf: &XmlNode) -> Result<(Self, Vec<String>), InvalidValue> {
         let mut config = Self::default();
         let mut warnings = Vec::new();
-        for param in conf
-            .children_named("settings")
-            .flat_map(|settings| settings.children_named("param"))
-        {
-            let Some(name) = param.attr("name") else {
-                continue;
-            };
-            let value = param.attr("value").unwrap_or("").trim();
+        for (param, name, value) in settings_params(conf) {
             match name {
                 "loglevel" => {
                     config.loglevel =

@@ -24,7 +24,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ferroswitch_abi::xml::{describe, parse_bool, InvalidValue, XmlNode};
+use ferroswitch_abi::xml::{describe, parse_bool, settings_params, InvalidValue, XmlNode};
 use ferroswitch_abi::LogLevel;
 
 use crate::levels::{not_a_level, Mappings};
@@ -95,14 +95,7 @@ impl ProfileConfig {
             .filter(|name| !name.is_empty())
             .ok_or_else(|| InvalidValue::new(profile, "a profile needs a name"))?;
         let mut config = Self::with_defaults(name, log_dir);
-        for param in profile
-            .children_named("settings")
-            .flat_map(|settings| settings.children_named("param"))
-        {
-            let Some(param_name) = param.attr("name") else {
-                continue;
-            };
-            let value = param.attr("value").unwrap_or("").trim();
+        for (param, param_name, value) in settings_params(profile) {
             match param_name {
                 "logfile" => {
                     if value.is_empty() {
@@ -162,16 +155,10 @@ impl LogfileConfig {
     pub fn from_xml(conf: &XmlNode, log_dir: &Path) -> Result<(Self, Vec<String>), InvalidValue> {
         let mut warnings = Vec::new();
         let mut rotate_on_hup = true;
-        for param in conf
-            .children_named("settings")
-            .flat_map(|settings| settings.children_named("param"))
-        {
-            match param.attr("name") {
-                Some("rotate-on-hup") => {
-                    rotate_on_hup = parse_bool(param, param.attr("value").unwrap_or("").trim())?;
-                }
-                Some(_) => warnings.push(unknown_param(param)),
-                None => {}
+        for (param, name, value) in settings_params(conf) {
+            match name {
+                "rotate-on-hup" => rotate_on_hup = parse_bool(param, value)?,
+                _ => warnings.push(unknown_param(param)),
             }
         }
 

@@ -13,7 +13,7 @@ const LIKE_COLUMNS: [&str; 5] = ["uuid", "name", "cid_name", "cid_num", "presenc
 pub type ChannelRow = Vec<(String, String)>;
 
 /// `show channels`: one row per channel in the host's columns and order, oldest first;
-/// with `like`, only channels where one of [`LIKE_COLUMNS`] matches it (see [`like_match`]).
+/// with `like`, only channels where one of `LIKE_COLUMNS` matches it (see [`like_match`]).
 pub fn channels_table(mut rows: Vec<ChannelRow>, like: Option<&str>) -> Table {
     let columns: Vec<String> = match rows.first() {
         Some(row) => row.iter().map(|(name, _)| name.clone()).collect(),
