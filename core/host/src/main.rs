@@ -75,7 +75,10 @@ fn main() -> ExitCode {
             &format!("signals will not shut down cleanly: {error}"),
         );
     }
-    ferroswitch_core::events::start_heartbeat(core, Duration::from_secs(20));
+    ferroswitch_core::events::start_heartbeat(
+        core,
+        Duration::from_secs(core.inner().settings.heartbeat_interval_s),
+    );
     let console = std::thread::Builder::new()
         .name("console".into())
         .spawn(move || ferroswitch_core::console::run(core, std::io::stdin().lock()));

@@ -18,6 +18,9 @@ pub struct CoreSettings {
     pub mod_dir: PathBuf,
     /// `session-thread-stack-kb`: stack reserved per session thread (default 256).
     pub session_stack_kb: usize,
+    /// `event-heartbeat-interval`: seconds between HEARTBEAT events (default 20, as
+    /// FreeSWITCH's).
+    pub heartbeat_interval_s: u64,
 }
 
 impl CoreSettings {
@@ -29,6 +32,7 @@ impl CoreSettings {
             log_level: LogLevel::Debug,
             mod_dir: default_mod_dir(),
             session_stack_kb: 256,
+            heartbeat_interval_s: 20,
         };
         if let Some(section) = root
             .find_configuration("switch.conf")
@@ -65,6 +69,13 @@ impl CoreSettings {
                             .ok()
                             .filter(|kb| (64..=65536).contains(kb))
                             .ok_or_else(|| bad("not a number of KiB from 64 to 65536"))?;
+                    }
+                    "event-heartbeat-interval" => {
+                        settings.heartbeat_interval_s = value
+                            .parse()
+                            .ok()
+                            .filter(|seconds| (1..=86_400).contains(seconds))
+                            .ok_or_else(|| bad("not a number of seconds from 1 to 86400"))?;
                     }
                     _ => {}
                 }
