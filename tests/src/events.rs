@@ -17,6 +17,8 @@ pub struct RecordedEvent {
 pub enum Recorded {
     /// An event the probe's event handler received.
     Event(RecordedEvent),
+    /// A log line the probe's logger saw (those containing `[probe]`).
+    Log(String),
     /// A call of one of the probe's state handlers.
     Handler {
         which: String,
@@ -47,6 +49,7 @@ impl Recorded {
                         uuid: (*uuid).to_owned(),
                         state: (*state).to_owned(),
                     }),
+                    ["LOG", message] => Some(Recorded::Log((*message).to_owned())),
                     _ => None,
                 }
             })

@@ -3,7 +3,7 @@
 
 use std::os::unix::fs::symlink;
 
-use ferroswitch_tests::{module_file, wait_until, Switch, TestConf};
+use ferroswitch_tests::{module_file, wait_until, Recorded, Switch, TestConf};
 
 #[test]
 fn unload_waits_for_the_calls_using_the_module() {
@@ -45,4 +45,39 @@ fn unload_waits_for_the_calls_using_the_module() {
     wait_until("the module's shutdown to run", || {
         conf.log().contains("fixture_build v1 shut down")
     });
+}
+
+#[test]
+fn an_unloaded_logger_receives_nothing_more() {
+    let conf = TestConf::new().modules(&["mod_loopback", "mod_dptools", "mod_fixture_probe"]);
+    let mut switch = Switch::start(&conf);
+    let logged = |conf: &TestConf, message: &str| {
+        Recorded::read_all(&conf.event_file())
+            .iter()
+            .filter(|record| matches!(record, Recorded::Log(line) if line == message))
+            .count()
+    };
+    let uuid = switch.originate(
+        "loopback/^^;log:[probe]before;answer;park/default/inline",
+        "&hangup()",
+    );
+    wait_until("the call to end", || !switch.has_channel(&uuid));
+    wait_until("the probe's logger to see the line", || {
+        logged(&conf, "[probe]before") == 1
+    });
+
+    assert_eq!(switch.api("unload mod_fixture_probe"), "+OK");
+    let uuid = switch.originate(
+        "loopback/^^;log:[probe]after;answer;park/default/inline",
+        "&hangup()",
+    );
+    wait_until("the call to end", || !switch.has_channel(&uuid));
+    wait_until("mod_logfile to show the line was logged", || {
+        conf.log().contains("[probe]after")
+    });
+    assert_eq!(
+        logged(&conf, "[probe]after"),
+        0,
+        "the unloaded logger was not called again"
+    );
 }

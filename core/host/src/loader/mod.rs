@@ -165,6 +165,7 @@ impl ModuleManager {
                 }),
             })?;
         core.inner().events.interfaces_changed(core);
+        core.inner().logging.loggers_changed(core);
         self.state().active.retain(|active| active.id != slot.id);
         fire_module_events(core, "MODULE_UNLOAD", &removed);
         slot.retire(core);
