@@ -9,6 +9,7 @@
 //! | [`originate`] | `originate` |
 //! | [`modules`] | `load`, `unload`, `reload`, `reloadxml` |
 //! | [`background`] | `bgapi`, `global_getvar` |
+//! | [`broadcast`] | `uuid_broadcast` |
 //!
 //! Parsing and formatting are plain functions, unit-tested without a host; a command's body
 //! only fetches from the host and hands the data to them.
@@ -21,6 +22,7 @@
 
 pub mod args;
 pub mod background;
+pub mod broadcast;
 pub mod modules;
 pub mod originate;
 pub mod show;
@@ -55,6 +57,7 @@ pub fn commands() -> impl Iterator<Item = &'static CommandSpec> {
         originate::COMMANDS,
         modules::COMMANDS,
         background::COMMANDS,
+        broadcast::COMMANDS,
     ]
     .into_iter()
     .flatten()

@@ -171,6 +171,17 @@ impl Session {
         ))
     }
 
+    /// Queues application `name` with `arg` for the session's own thread to run at its next
+    /// chance (see `HostTable::session_queue_application`); callable from any thread.
+    pub fn queue_application(&self, name: &str, arg: &str) -> Result<(), Error> {
+        into_result((self.table().session_queue_application())(
+            self.host.ctx(),
+            self.id,
+            name.into(),
+            arg.into(),
+        ))
+    }
+
     /// Attaches a per-channel state handler.
     pub fn add_state_handler(
         &self,

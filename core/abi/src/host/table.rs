@@ -115,6 +115,11 @@ pub struct HostTable {
     pub module_reload: extern "C" fn(HostCtx, RStr<'_>) -> RResult<RString, Error>,
     pub reload_xml: extern "C" fn(HostCtx) -> RResult<RString, Error>,
     pub core_status: extern "C" fn(HostCtx) -> CoreStatus,
+    /// Queues application `name` with `arg` to run on the session's own thread at its next
+    /// chance: while it parks, sleeps or waits in a media state, or between the applications
+    /// of its extension (what the event socket's `sendmsg execute` does).
+    pub session_queue_application:
+        extern "C" fn(HostCtx, SessionId, RStr<'_>, RStr<'_>) -> RResult<(), Error>,
     /// Runs a job on the core's thread pool.
     pub run_task: extern "C" fn(HostCtx, crate::host::task::FfiTaskBox) -> RResult<(), Error>,
     /// Asks the core to hang up every call and exit.

@@ -64,6 +64,7 @@ pub fn table() -> HostTableRef {
         module_reload: core_fns::module_reload,
         reload_xml: core_fns::reload_xml,
         core_status: core_fns::core_status,
+        session_queue_application: sessions::session_queue_application,
         run_task: core_fns::run_task,
         shutdown: core_fns::shutdown,
     }

@@ -213,14 +213,14 @@ pub extern "C" fn session_hangup(
 }
 
 pub extern "C" fn session_sleep(ctx: HostCtx, id: SessionId, ms: u32) -> RResult<(), Error> {
-    with_session(ctx, id, "sleep", |_, session| {
-        session::wait::wait(&session, Some(Duration::from_millis(u64::from(ms))))
+    with_session(ctx, id, "sleep", |core, session| {
+        session::wait::wait(core, &session, Some(Duration::from_millis(u64::from(ms))))
     })
 }
 
 pub extern "C" fn session_park(ctx: HostCtx, id: SessionId) -> RResult<(), Error> {
-    with_session(ctx, id, "park", |_, session| {
-        session::wait::wait(&session, None)
+    with_session(ctx, id, "park", |core, session| {
+        session::wait::wait(core, &session, None)
     })
 }
 
@@ -232,6 +232,17 @@ pub extern "C" fn session_execute(
 ) -> RResult<(), Error> {
     with_session(ctx, id, "execute", |core, session| {
         session::execute::execute(core, &session, name.as_str(), arg.as_str())
+    })
+}
+
+pub extern "C" fn session_queue_application(
+    ctx: HostCtx,
+    id: SessionId,
+    name: RStr<'_>,
+    arg: RStr<'_>,
+) -> RResult<(), Error> {
+    with_session(ctx, id, "queue application", |_, session| {
+        ops::queue_application(&session, name.as_str(), arg.as_str())
     })
 }
 

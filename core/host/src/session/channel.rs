@@ -90,6 +90,8 @@ pub struct ChannelData {
     /// The call this channel belongs to (its own UUID until bridged).
     pub call_uuid: String,
     pub hit_dialplan: bool,
+    /// Applications queued from other threads (`sendmsg execute`), run by the session thread.
+    pub queued_applications: std::collections::VecDeque<(String, String)>,
     /// Digits from the far end not yet read by an application.
     pub dtmf: std::collections::VecDeque<ferroswitch_abi::Dtmf>,
 }
@@ -128,6 +130,7 @@ impl ChannelData {
             partner: None,
             call_uuid: uuid.to_owned(),
             hit_dialplan: false,
+            queued_applications: std::collections::VecDeque::new(),
             dtmf: std::collections::VecDeque::new(),
         }
     }

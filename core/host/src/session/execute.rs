@@ -111,6 +111,7 @@ pub fn run_extension(core: Core, session: &SessionInner) {
         // A failing application was already reported (and hung up where it must); the
         // extension goes on, as FreeSWITCH's does.
         let _ = execute(core, session, &app.name, &app.arg);
+        super::wait::run_queued(core, session);
     }
     let channel = session.channel();
     if channel.is_ready() && channel.state_generation == generation {
@@ -140,12 +141,16 @@ pub fn execute(core: Core, session: &SessionInner, name: &str, arg: &str) -> Res
         expand_variables(arg, &|variable| channel.variable(variable))
     };
     let application_uuid = uuid::Uuid::new_v4().to_string();
-    {
+    // An application may run inside another (a queued one while `park` waits): when it ends,
+    // the outer one is current again.
+    let outer = {
         let mut channel = session.channel();
+        let outer = channel.current_application.take();
         channel.current_application = Some((name.to_owned(), arg.clone()));
         channel.set_variable("current_application", Some(name));
         channel.set_variable("current_application_data", Some(&arg));
-    }
+        outer
+    };
     log(
         core,
         session,
@@ -192,10 +197,7 @@ pub fn execute(core: Core, session: &SessionInner, name: &str, arg: &str) -> Res
             ops::hangup(core, session, cause);
         }
     }
-    {
-        let mut channel = session.channel();
-        channel.current_application = None;
-    }
+    session.channel().current_application = outer;
     fire_execute(
         core,
         session,

@@ -11,7 +11,7 @@ use crate::core::Core;
 use crate::events::micros_since_epoch;
 use crate::registry::Registered;
 
-use super::{execute, ops, SessionInner, SessionRef};
+use super::{execute, ops, wait, SessionInner, SessionRef};
 
 /// The session thread's body: runs every state the channel enters until DESTROY.
 pub fn run(core: Core, session: SessionRef) {
@@ -19,8 +19,12 @@ pub fn run(core: Core, session: SessionRef) {
     let _ = ops::set_state(&session, ChannelState::Init);
     let mut last_generation = 0;
     loop {
-        let Some(state) = next_state(&session, &mut last_generation) else {
-            continue;
+        let state = match next_step(&session, &mut last_generation) {
+            Step::Enter(state) => state,
+            Step::RunQueued => {
+                wait::run_queued(core, &session);
+                continue;
+            }
         };
         session.fire_event(core, "CHANNEL_STATE", |_| {});
         if run_handlers(core, &session, state) {
@@ -34,15 +38,35 @@ pub fn run(core: Core, session: SessionRef) {
     core.inner().sessions.remove(&session);
 }
 
-/// Waits until the channel's state generation moves past `last`, and returns the state to
-/// run. A hangup is run only once CHANNEL_HANGUP was fired (see `ops::hangup`).
-fn next_state(session: &SessionInner, last: &mut u64) -> Option<ChannelState> {
+/// What the session thread does next.
+enum Step {
+    /// Run the handlers and default of a state it entered.
+    Enter(ChannelState),
+    /// Run applications queued while it waits in a state without one of its own.
+    RunQueued,
+}
+
+/// Waits until the channel's state generation moves past `last` (and returns the state to
+/// run), or until an application is queued while the channel waits in a state that runs none
+/// (parked, consuming or exchanging media). A hangup is run only once CHANNEL_HANGUP was fired
+/// (see `ops::hangup`).
+fn next_step(session: &SessionInner, last: &mut u64) -> Step {
     let mut channel = session.channel();
     loop {
         let hangup_pending = channel.state == ChannelState::Hangup && !channel.hangup_announced;
         if channel.state_generation != *last && !hangup_pending {
             *last = channel.state_generation;
-            return Some(channel.state);
+            return Step::Enter(channel.state);
+        }
+        let idle = matches!(
+            channel.state,
+            ChannelState::Park
+                | ChannelState::ConsumeMedia
+                | ChannelState::ExchangeMedia
+                | ChannelState::Hibernate
+        );
+        if idle && channel.is_ready() && !channel.queued_applications.is_empty() {
+            return Step::RunQueued;
         }
         channel = session
             .signal

@@ -194,6 +194,22 @@ pub fn queue_dtmf(core: Core, session: &SessionInner, dtmf: ferroswitch_abi::Dtm
     });
 }
 
+/// Queues an application for the session thread (see `run_queued`).
+pub fn queue_application(session: &SessionInner, name: &str, arg: &str) -> Result<(), Error> {
+    let mut channel = session.channel();
+    if !channel.is_ready() {
+        return Err(Error::hung_up(format!(
+            "channel {} is hanging up",
+            session.uuid
+        )));
+    }
+    channel
+        .queued_applications
+        .push_back((name.to_owned(), arg.to_owned()));
+    session.notify(&channel);
+    Ok(())
+}
+
 /// Logs a failure the endpoint reported for an operation.
 pub fn log_endpoint_error(core: Core, session: &SessionInner, operation: &str, error: &Error) {
     let endpoint = session

@@ -1,11 +1,14 @@
 //! Blocking on a session's own thread: `sleep` and `park`, which end early when the channel
-//! hangs up, changes state (a transfer) or is told to break.
+//! hangs up, changes state (a transfer) or is told to break, and which run the applications
+//! queued for the session meanwhile (as FreeSWITCH's park loop runs `sendmsg` messages).
 
 use std::time::{Duration, Instant};
 
 use ferroswitch_abi::{Error, ErrorKind};
 
-use super::SessionInner;
+use crate::core::Core;
+
+use super::{execute, SessionInner};
 
 /// Why a wait ended early.
 fn interrupted(session: &SessionInner, reason: &str) -> Error {
@@ -15,8 +18,8 @@ fn interrupted(session: &SessionInner, reason: &str) -> Error {
     )
 }
 
-/// Waits until `limit` passes (`None`: until interrupted).
-pub fn wait(session: &SessionInner, limit: Option<Duration>) -> Result<(), Error> {
+/// Waits until `limit` passes (`None`: until interrupted), running queued applications.
+pub fn wait(core: Core, session: &SessionInner, limit: Option<Duration>) -> Result<(), Error> {
     let deadline = limit.map(|limit| Instant::now() + limit);
     let mut channel = session.channel();
     let generation = channel.state_generation;
@@ -30,6 +33,13 @@ pub fn wait(session: &SessionInner, limit: Option<Duration>) -> Result<(), Error
         }
         if channel.state_generation != generation {
             return Err(interrupted(session, "state changed"));
+        }
+        if let Some((name, arg)) = channel.queued_applications.pop_front() {
+            drop(channel);
+            // A queued application's failure is reported by `execute`; the wait goes on.
+            let _ = execute::execute(core, session, &name, &arg);
+            channel = session.channel();
+            continue;
         }
         channel = match deadline {
             Some(deadline) => {
@@ -48,5 +58,20 @@ pub fn wait(session: &SessionInner, limit: Option<Duration>) -> Result<(), Error
                 .wait(channel)
                 .unwrap_or_else(|poison| poison.into_inner()),
         };
+    }
+}
+
+/// Runs every application queued for the session, in order, while it stays ready.
+pub fn run_queued(core: Core, session: &SessionInner) {
+    loop {
+        let next = {
+            let mut channel = session.channel();
+            if !channel.is_ready() {
+                return;
+            }
+            channel.queued_applications.pop_front()
+        };
+        let Some((name, arg)) = next else { return };
+        let _ = execute::execute(core, session, &name, &arg);
     }
 }
