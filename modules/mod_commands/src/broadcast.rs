@@ -41,7 +41,7 @@ fn uuid_broadcast(host: Host, args: &str) -> Result<String, Error> {
     };
     let (app, arg) = broadcast_application(path);
     match session.queue_application(app, arg) {
-        Ok(()) => Ok(format!("+OK Message sent successfully\n")),
+        Ok(()) => Ok("+OK Message sent successfully\n".to_owned()),
         Err(error) => Ok(format!("-ERR {error}\n")),
     }
 }
