@@ -1,0 +1,1 @@
+//! mod_event_socket
