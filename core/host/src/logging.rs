@@ -51,6 +51,11 @@ impl Logging {
         )
     }
 
+    /// Whether records at `level` reach the loggers (so callers can skip formatting them).
+    pub fn enabled(&self, level: LogLevel) -> bool {
+        level as u8 <= self.level.load(Ordering::Relaxed)
+    }
+
     /// Logs one record.
     pub fn log(
         &self,

@@ -32,7 +32,7 @@ pub fn route(core: Core, session: &SessionInner) {
                 core,
                 session,
                 LogLevel::Err,
-                &format!("No dialplan named {name}"),
+                format_args!("No dialplan named {name}"),
             );
             continue;
         };
@@ -53,7 +53,7 @@ pub fn route(core: Core, session: &SessionInner) {
                         core,
                         session,
                         LogLevel::Info,
-                        &format!(
+                        format_args!(
                             "Dialplan {name}: {} matched {} application(s)",
                             profile.destination_number,
                             extension.applications.len()
@@ -72,7 +72,7 @@ pub fn route(core: Core, session: &SessionInner) {
                 core,
                 session,
                 LogLevel::Err,
-                &format!(
+                format_args!(
                     "Dialplan {name} of {} failed: {error}",
                     dialplan.module.name
                 ),
@@ -84,7 +84,7 @@ pub fn route(core: Core, session: &SessionInner) {
             core,
             session,
             LogLevel::Info,
-            &format!(
+            format_args!(
                 "No route, aborting: {} in context {}",
                 profile.destination_number, profile.context
             ),
@@ -130,7 +130,7 @@ pub fn execute(core: Core, session: &SessionInner, name: &str, arg: &str) -> Res
             core,
             session,
             LogLevel::Err,
-            &format!("Invalid Application {name}"),
+            format_args!("Invalid Application {name}"),
         );
         ops::hangup(core, session, HangupCause::DESTINATION_OUT_OF_ORDER);
         return Err(Error::not_found(format!("no application named {name}")));
@@ -140,7 +140,14 @@ pub fn execute(core: Core, session: &SessionInner, name: &str, arg: &str) -> Res
         let channel = session.channel();
         expand_variables(arg, &|variable| channel.variable(variable))
     };
-    let application_uuid = uuid::Uuid::new_v4().to_string();
+    // Only events carry it; a random id per application is not worth a syscall otherwise.
+    let events = &core.inner().events;
+    let application_uuid =
+        if events.wanted("CHANNEL_EXECUTE") || events.wanted("CHANNEL_EXECUTE_COMPLETE") {
+            uuid::Uuid::new_v4().to_string()
+        } else {
+            String::new()
+        };
     // An application may run inside another (a queued one while `park` waits): when it ends,
     // the outer one is current again.
     let outer = {
@@ -155,7 +162,7 @@ pub fn execute(core: Core, session: &SessionInner, name: &str, arg: &str) -> Res
         core,
         session,
         LogLevel::Debug,
-        &format!("EXECUTE {} {name}({arg})", session.uuid),
+        format_args!("EXECUTE {} {name}({arg})", session.uuid),
     );
     fire_execute(
         core,
@@ -186,7 +193,7 @@ pub fn execute(core: Core, session: &SessionInner, name: &str, arg: &str) -> Res
             core,
             session,
             level,
-            &format!("application {name} of {} failed: {error}", app.module.name),
+            format_args!("application {name} of {} failed: {error}", app.module.name),
         );
         let cause = if error.kind == ErrorKind::PANICKED {
             HangupCause::CRASH

@@ -119,7 +119,7 @@ fn run_handlers(core: Core, session: &SessionInner, state: ChannelState) -> bool
                     core,
                     session,
                     LogLevel::Err,
-                    &format!(
+                    format_args!(
                         "state handler {} failed on {state}: {error}",
                         record.desc.name
                     ),
@@ -242,9 +242,10 @@ fn record_end(session: &SessionInner) {
     }
 }
 
-/// Logs about a session.
-pub fn log(core: Core, session: &SessionInner, level: LogLevel, message: &str) {
-    core.inner()
-        .logging
-        .log(&core, level, "core", &session.uuid, message);
+/// Logs about a session; the message is formatted only when its level is enabled.
+pub fn log(core: Core, session: &SessionInner, level: LogLevel, message: std::fmt::Arguments<'_>) {
+    let logging = &core.inner().logging;
+    if logging.enabled(level) {
+        logging.log(&core, level, "core", &session.uuid, &message.to_string());
+    }
 }

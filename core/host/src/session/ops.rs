@@ -47,14 +47,15 @@ pub fn hangup(core: Core, session: &SessionInner, cause: HangupCause) -> bool {
         core.inner().events.fire(core, event);
     }
     drop(order);
-    let name = session.channel().name.clone();
-    core.inner().logging.log(
-        &core,
-        LogLevel::Notice,
-        "core",
-        &session.uuid,
-        &format!("Hangup {name} {}", cause.name()),
-    );
+    if core.inner().logging.enabled(LogLevel::Notice) {
+        let name = session.channel().name.clone();
+        super::machine::log(
+            core,
+            session,
+            LogLevel::Notice,
+            format_args!("Hangup {name} {}", cause.name()),
+        );
+    }
     if let Some(io) = session.io() {
         let handle = io.session_handle(core, session);
         if let Err(error) = io.object.kill(handle, KillSignal::Kill).into_result() {
