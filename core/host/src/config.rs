@@ -97,6 +97,14 @@ impl ConfigStore {
             .map(XmlNode::to_xml_string_with_origins)
     }
 
+    /// The XML text of `<section name="name">`, with origins.
+    pub fn section_text(&self, name: &str) -> Option<String> {
+        self.current()
+            .root
+            .section(name)
+            .map(XmlNode::to_xml_string_with_origins)
+    }
+
     /// A `$${global}`.
     pub fn global(&self, name: &str) -> Option<String> {
         self.current().globals.get(name).map(str::to_owned)

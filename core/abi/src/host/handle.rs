@@ -86,6 +86,13 @@ impl Host {
         XmlNode::parse_str_with_origins(&text, &format!("<configuration name=\"{name}\">")).ok()
     }
 
+    /// The `<section name="name">` element of the running configuration (`dialplan`,
+    /// `directory`), parsed, with each element's file and line.
+    pub fn section(&self, name: &str) -> Option<XmlNode> {
+        let text = (self.table.section())(self.ctx, name.into()).into_option()?;
+        XmlNode::parse_str_with_origins(&text, &format!("<section name=\"{name}\">")).ok()
+    }
+
     /// The `$${name}` global variable.
     pub fn global_variable(&self, name: &str) -> Option<String> {
         (self.table.global_variable())(self.ctx, name.into())

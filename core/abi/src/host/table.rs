@@ -35,6 +35,9 @@ pub struct HostTable {
     pub log: extern "C" fn(HostCtx, ModuleId, LogLevel, ROption<SessionId>, RStr<'_>),
     /// The XML text of `<configuration name="...">` in the running configuration.
     pub configuration: extern "C" fn(HostCtx, RStr<'_>) -> ROption<RString>,
+    /// The XML text of `<section name="...">` (`dialplan`, `directory`) in the running
+    /// configuration, each element carrying its origin (see `ferroswitch_xml::ORIGIN_ATTRIBUTE`).
+    pub section: extern "C" fn(HostCtx, RStr<'_>) -> ROption<RString>,
     /// A `$${global}` variable.
     pub global_variable: extern "C" fn(HostCtx, RStr<'_>) -> ROption<RString>,
     pub fire_event: extern "C" fn(HostCtx, ModuleId, Event),

@@ -40,6 +40,17 @@ pub extern "C" fn configuration(ctx: HostCtx, name: RStr<'_>) -> ROption<RString
     })
 }
 
+pub extern "C" fn section(ctx: HostCtx, name: RStr<'_>) -> ROption<RString> {
+    quiet(ROption::RNone, || {
+        core(ctx)
+            .inner()
+            .config
+            .section_text(name.as_str())
+            .map(RString::from)
+            .into()
+    })
+}
+
 pub extern "C" fn global_variable(ctx: HostCtx, name: RStr<'_>) -> ROption<RString> {
     quiet(ROption::RNone, || {
         core(ctx)

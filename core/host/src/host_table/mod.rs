@@ -19,6 +19,7 @@ pub fn table() -> HostTableRef {
     HostTable {
         log: core_fns::log,
         configuration: core_fns::configuration,
+        section: core_fns::section,
         global_variable: core_fns::global_variable,
         fire_event: core_fns::fire_event,
         event_wanted: core_fns::event_wanted,
