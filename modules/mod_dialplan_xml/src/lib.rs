@@ -1,0 +1,1 @@
+//! mod_dialplan_xml
