@@ -78,6 +78,47 @@ impl TestConf {
             .unwrap_or_else(|error| panic!("writing {}: {error}", path.display()));
     }
 
+    /// Gives the configuration a dialplan: `ferroswitch.xml` includes `dialplan/*.xml` in its
+    /// dialplan section, and each `(name, text)` is written as `dialplan/<name>`.
+    pub fn dialplan(&self, files: &[(&str, &str)]) {
+        self.write(
+            "ferroswitch.xml",
+            r#"<document type="freeswitch/xml">
+  <section name="configuration">
+    <X-PRE-PROCESS cmd="include" data="autoload_configs/*.xml"/>
+  </section>
+  <section name="dialplan">
+    <X-PRE-PROCESS cmd="include" data="dialplan/*.xml"/>
+  </section>
+</document>
+"#,
+        );
+        for (name, text) in files {
+            self.write(&format!("dialplan/{name}"), text);
+        }
+    }
+
+    /// Writes `event_socket.conf` listening on 127.0.0.1 at a free port with password
+    /// `ClueCon`, plus `extra_params` (`<param .../>` elements); returns the port.
+    pub fn event_socket(&self, extra_params: &str) -> u16 {
+        let port = crate::free_port();
+        self.write(
+            "autoload_configs/event_socket.conf.xml",
+            &format!(
+                r#"<configuration name="event_socket.conf">
+  <settings>
+    <param name="listen-ip" value="127.0.0.1"/>
+    <param name="listen-port" value="{port}"/>
+    <param name="password" value="ClueCon"/>
+    {extra_params}
+  </settings>
+</configuration>
+"#
+            ),
+        );
+        port
+    }
+
     /// Writes `modules.conf` for the modules listed so far.
     pub fn write_modules(&self) {
         let loads: String = self

@@ -5,10 +5,12 @@
 //! bounded; a test that waits too long fails with what it was waiting for.
 
 mod conf;
+pub mod esl;
 mod events;
 mod switch;
 
 pub use conf::TestConf;
+pub use esl::{EslClient, EslServer};
 pub use events::{Recorded, RecordedEvent};
 pub use switch::Switch;
 
@@ -47,4 +49,12 @@ pub fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// A loopback TCP port free at the time of the call (bound, then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free loopback port")
+        .port()
 }

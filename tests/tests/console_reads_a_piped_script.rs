@@ -42,6 +42,7 @@ fn piped_commands_run_and_shutdown_exits_zero() {
         "mod_soft_timer",
         "mod_loopback",
         "mod_commands",
+        "mod_dialplan_xml",
         "mod_dptools",
     ] {
         assert!(

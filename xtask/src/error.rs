@@ -32,6 +32,8 @@ pub enum Error {
     Bench(String),
     /// These system benches ran and failed.
     BenchesFailed(Vec<&'static str>),
+    /// The Node.js packages of the end-to-end tests (tests/node) could not be installed.
+    NodeClients { dir: PathBuf, reason: String },
 }
 
 impl fmt::Display for Error {
@@ -60,6 +62,12 @@ impl fmt::Display for Error {
             Error::BenchesFailed(names) => {
                 write!(f, "system benches failed: {}", names.join(", "))
             }
+            Error::NodeClients { dir, reason } => write!(
+                f,
+                "could not install the Node.js test clients in {}: {reason} (the event-socket \
+                 tests drive the npm package modesl installed there)",
+                dir.display()
+            ),
         }
     }
 }

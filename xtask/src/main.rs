@@ -4,6 +4,7 @@ mod bench;
 mod build;
 mod error;
 mod lint;
+mod node_clients;
 mod run;
 mod step;
 mod system_packages;
@@ -29,7 +30,8 @@ commands:
   help                   this text
 
 run, test, bench and lint first install missing system packages (apt-get, as root) or say
-which to install.";
+which to install; test and bench also run `npm ci` in tests/node when its node_modules is
+missing or older than its package-lock.json.";
 
 /// A parsed command line.
 #[derive(Debug, PartialEq, Eq)]

@@ -22,7 +22,20 @@ use crate::step;
 ///
 /// When adding a row whose detection is [`Detect::PkgConfig`], make sure `pkg-config` itself is
 /// present too (a row for the `pkg-config` package detected by the command `pkg-config`).
-pub const SYSTEM_PACKAGES: &[SystemPackage] = &[];
+pub const SYSTEM_PACKAGES: &[SystemPackage] = &[
+    SystemPackage {
+        debian: "nodejs",
+        needed_by: Need::Tests,
+        purpose: "the event-socket tests run the npm client library modesl under Node.js",
+        detect: Detect::Command("node"),
+    },
+    SystemPackage {
+        debian: "npm",
+        needed_by: Need::Tests,
+        purpose: "`npm ci` installs the event-socket tests' Node.js clients (tests/node)",
+        detect: Detect::Command("npm"),
+    },
+];
 
 /// What needs a package.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,7 +59,7 @@ impl fmt::Display for Need {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(
     dead_code,
-    reason = "the table is empty until the first package arrives; tests use every variant"
+    reason = "no row detects by pkg-config or dpkg yet; the tests use every variant"
 )]
 pub enum Detect {
     /// An executable of this name on `PATH` (`sipp` from `sip-tester`).

@@ -2,14 +2,17 @@
 
 use crate::build::build_workspace;
 use crate::error::Error;
+use crate::node_clients;
 use crate::step;
 use crate::system_packages::{self, Need};
 use crate::workspace::{Profile, Workspace};
 
-/// Installs what the tests need, builds the workspace (the tests load the real module `.so`
-/// files, which `cargo test` alone does not build), then runs `cargo test` with `extra` appended.
+/// Installs what the tests need (system packages, then the Node.js test clients), builds the
+/// workspace (the tests load the real module `.so` files, which `cargo test` alone does not
+/// build), then runs `cargo test` with `extra` appended.
 pub fn test(workspace: &Workspace, extra: &[String]) -> Result<(), Error> {
     system_packages::ensure(&[Need::Build, Need::Tests])?;
+    node_clients::ensure(workspace)?;
     build_workspace(workspace, Profile::Debug)?;
     let mut cargo = workspace.cargo();
     cargo.arg("test");

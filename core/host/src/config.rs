@@ -21,6 +21,7 @@ pub struct ConfigStore {
     root_file: PathBuf,
     seed: Globals,
     current: RwLock<Arc<LoadedTree>>,
+    generation: std::sync::atomic::AtomicU64,
 }
 
 impl ConfigStore {
@@ -55,6 +56,7 @@ impl ConfigStore {
             root_file,
             seed,
             current: RwLock::new(Arc::new(tree)),
+            generation: std::sync::atomic::AtomicU64::new(1),
         })
     }
 
@@ -86,6 +88,8 @@ impl ConfigStore {
             .current
             .write()
             .unwrap_or_else(|poison| poison.into_inner()) = Arc::clone(&tree);
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         Ok(tree)
     }
 
@@ -95,6 +99,11 @@ impl ConfigStore {
             .root
             .find_configuration(name)
             .map(XmlNode::to_xml_string_with_origins)
+    }
+
+    /// How many times the configuration was loaded (1 at start-up).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// The XML text of `<section name="name">`, with origins.

@@ -3,12 +3,15 @@
 //! System benches live in their own files in this directory and are registered in
 //! [`registry::SYSTEM_BENCHES`].
 
+mod event_socket;
+mod event_subscriber;
 mod loopback_calls;
 mod registry;
 mod switch_process;
 
 use crate::build::build_workspace;
 use crate::error::Error;
+use crate::node_clients;
 use crate::step;
 use crate::system_packages::{self, Need};
 use crate::workspace::{Profile, Workspace};
@@ -29,6 +32,7 @@ pub fn bench(workspace: &Workspace, args: &[String]) -> Result<(), Error> {
     };
 
     system_packages::ensure(&[Need::Build, Need::Tests])?;
+    node_clients::ensure(workspace)?;
     build_workspace(workspace, Profile::Release)?;
     if request == Request::Everything {
         let mut cargo = workspace.cargo();

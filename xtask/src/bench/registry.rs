@@ -20,12 +20,19 @@ pub struct SystemBench {
 }
 
 /// Every system bench, in the order they run.
-pub const SYSTEM_BENCHES: &[SystemBench] = &[SystemBench {
-    name: "loopback_calls",
-    description:
-        "loopback call setups per second, and resident memory per parked call (1,000 and 5,000)",
-    run: super::loopback_calls::run,
-}];
+pub const SYSTEM_BENCHES: &[SystemBench] = &[
+    SystemBench {
+        name: "loopback_calls",
+        description:
+            "loopback call setups per second, and resident memory per parked call (1,000 and 5,000)",
+        run: super::loopback_calls::run,
+    },
+    SystemBench {
+        name: "event_socket",
+        description: "events per second to 1 and 10 `event plain ALL` subscribers during loopback calls, and fired-to-received latency",
+        run: super::event_socket::run,
+    },
+];
 
 /// What `cargo xtask bench -- <args>` asked for.
 #[derive(Debug, PartialEq, Eq)]

@@ -26,6 +26,17 @@ impl SwitchProcess {
         modules: &[&str],
         switch_params: &[(&str, &str)],
     ) -> Result<SwitchProcess, Error> {
+        SwitchProcess::start_with_configs(binary, modules, switch_params, &[])
+    }
+
+    /// As [`start`](SwitchProcess::start), with more files in `autoload_configs/`: (file name,
+    /// XML), such as `("event_socket.conf.xml", "<configuration name=...")`.
+    pub fn start_with_configs(
+        binary: &Path,
+        modules: &[&str],
+        switch_params: &[(&str, &str)],
+        configs: &[(&str, String)],
+    ) -> Result<SwitchProcess, Error> {
         let conf_dir = std::env::temp_dir().join(format!(
             "ferroswitch-bench-{}-{}",
             std::process::id(),
@@ -55,6 +66,9 @@ impl SwitchProcess {
                 "<configuration name=\"switch.conf\"><settings>{params}</settings></configuration>"
             ),
         )?;
+        for (name, xml) in configs {
+            write(&autoload.join(name), xml)?;
+        }
         let mod_dir = binary.parent().unwrap_or(Path::new("."));
         let mut child = Command::new(binary)
             .arg("--conf")

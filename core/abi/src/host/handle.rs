@@ -93,6 +93,16 @@ impl Host {
         XmlNode::parse_str_with_origins(&text, &format!("<section name=\"{name}\">")).ok()
     }
 
+    /// How many times the configuration was (re)loaded; changes after every `reloadxml`.
+    pub fn config_generation(&self) -> u64 {
+        (self.table.config_generation())(self.ctx)
+    }
+
+    /// The flags of application `name`, if it is registered.
+    pub fn application_flags(&self, name: &str) -> Option<crate::AppFlags> {
+        (self.table.application_flags())(self.ctx, name.into()).into_option()
+    }
+
     /// The `$${name}` global variable.
     pub fn global_variable(&self, name: &str) -> Option<String> {
         (self.table.global_variable())(self.ctx, name.into())

@@ -38,6 +38,11 @@ pub struct HostTable {
     /// The XML text of `<section name="...">` (`dialplan`, `directory`) in the running
     /// configuration, each element carrying its origin (see `ferroswitch_xml::ORIGIN_ATTRIBUTE`).
     pub section: extern "C" fn(HostCtx, RStr<'_>) -> ROption<RString>,
+    /// How many times the configuration was (re)loaded: a module caching what it built from
+    /// the configuration rebuilds when this changes.
+    pub config_generation: extern "C" fn(HostCtx) -> u64,
+    /// The flags of application `name`, if it is registered (FreeSWITCH's `SAF_*`).
+    pub application_flags: extern "C" fn(HostCtx, RStr<'_>) -> ROption<crate::AppFlags>,
     /// A `$${global}` variable.
     pub global_variable: extern "C" fn(HostCtx, RStr<'_>) -> ROption<RString>,
     pub fire_event: extern "C" fn(HostCtx, ModuleId, Event),

@@ -51,6 +51,26 @@ pub extern "C" fn section(ctx: HostCtx, name: RStr<'_>) -> ROption<RString> {
     })
 }
 
+pub extern "C" fn config_generation(ctx: HostCtx) -> u64 {
+    quiet(0, || core(ctx).inner().config.generation())
+}
+
+pub extern "C" fn application_flags(
+    ctx: HostCtx,
+    name: RStr<'_>,
+) -> ROption<ferroswitch_abi::AppFlags> {
+    quiet(ROption::RNone, || {
+        core(ctx)
+            .inner()
+            .registry
+            .read()
+            .applications
+            .get(name.as_str())
+            .map(|app| app.record.desc.flags)
+            .into()
+    })
+}
+
 pub extern "C" fn global_variable(ctx: HostCtx, name: RStr<'_>) -> ROption<RString> {
     quiet(ROption::RNone, || {
         core(ctx)

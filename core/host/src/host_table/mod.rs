@@ -20,6 +20,8 @@ pub fn table() -> HostTableRef {
         log: core_fns::log,
         configuration: core_fns::configuration,
         section: core_fns::section,
+        config_generation: core_fns::config_generation,
+        application_flags: core_fns::application_flags,
         global_variable: core_fns::global_variable,
         fire_event: core_fns::fire_event,
         event_wanted: core_fns::event_wanted,

@@ -1,0 +1,91 @@
+//! The three ways FreeSWITCH writes an event to a client — `plain`, `json` and `xml` — and
+//! the envelope around each (`Content-Length`, then `Content-Type: text/event-<format>`).
+
+mod json;
+mod plain;
+mod xml;
+
+pub use json::serialize as json;
+pub use plain::serialize as plain;
+pub use xml::serialize as xml;
+
+use ferroswitch_abi::Event;
+
+/// The format a client asked for with `event <format> ...`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EventFormat {
+    /// `Name: url-encoded value` lines.
+    #[default]
+    Plain,
+    /// One JSON object.
+    Json,
+    /// An `<event>` element.
+    Xml,
+}
+
+impl EventFormat {
+    /// The format a client's word names (any case), if any.
+    pub fn parse(word: &str) -> Option<Self> {
+        [Self::Plain, Self::Json, Self::Xml]
+            .into_iter()
+            .find(|format| format.name().eq_ignore_ascii_case(word))
+    }
+
+    /// FreeSWITCH's name for it, as in `text/event-<name>`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Plain => "plain",
+            Self::Json => "json",
+            Self::Xml => "xml",
+        }
+    }
+
+    /// `event` serialized in this format.
+    pub fn serialize(self, event: &Event) -> String {
+        match self {
+            Self::Plain => plain(event),
+            Self::Json => json(event),
+            Self::Xml => xml(event),
+        }
+    }
+}
+
+/// The whole message carrying `event` to a client.
+pub fn envelope(format: EventFormat, event: &Event) -> String {
+    let body = format.serialize(event);
+    format!(
+        "Content-Length: {}\nContent-Type: text/event-{}\n\n{body}",
+        body.len(),
+        format.name()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_envelope_counts_bytes_and_names_the_format() {
+        let mut event = Event::new("HEARTBEAT");
+        event
+            .add_header("Event-Name", "HEARTBEAT")
+            .add_header("Up", "é");
+        let message = envelope(EventFormat::Plain, &event);
+        assert_eq!(
+            message,
+            "Content-Length: 34\nContent-Type: text/event-plain\n\nEvent-Name: HEARTBEAT\nUp: %C3%A9\n\n"
+        );
+        assert!(envelope(EventFormat::Json, &event).contains("Content-Type: text/event-json\n\n{"));
+        assert!(
+            envelope(EventFormat::Xml, &event).contains("Content-Type: text/event-xml\n\n<event>")
+        );
+    }
+
+    #[test]
+    fn format_names_parse_in_any_case() {
+        assert_eq!(EventFormat::parse("JSON"), Some(EventFormat::Json));
+        assert_eq!(EventFormat::parse("plain"), Some(EventFormat::Plain));
+        assert_eq!(EventFormat::parse("Xml"), Some(EventFormat::Xml));
+        assert_eq!(EventFormat::parse("yaml"), None);
+    }
+}

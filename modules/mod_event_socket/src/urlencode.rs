@@ -1,0 +1,91 @@
+//! FreeSWITCH's URL encoding of event header values (`switch_url_encode`), which the plain
+//! and XML event formats use so that a value never breaks the `Name: value` line framing.
+//!
+//! The set differs from RFC 3986's: it encodes bytes below `0x20`, `0x7F` and above, and
+//! `\r \n space # % & + : ; < = > ? @ [ \ ] ^ ` { | } "`; it leaves `/ , ! $ ' ( ) * ~` and
+//! the alphanumerics alone, and writes upper-case hex digits. A `%` already followed by two
+//! upper-case hex digits is kept as it is (FreeSWITCH does not encode twice), so clients that
+//! decode once get the original back either way.
+
+/// The printable ASCII characters FreeSWITCH encodes (its `SWITCH_URL_UNSAFE`).
+const UNSAFE: &[u8] = b"\r\n #%&+:;<=>?@[\\]^`{|}\"";
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Appends `value`, URL-encoded as FreeSWITCH encodes event header values, to `out`.
+pub fn encode_into(out: &mut String, value: &str) {
+    let bytes = value.as_bytes();
+    for (index, &byte) in bytes.iter().enumerate() {
+        if byte == b'%' && is_upper_hex(bytes.get(index + 1)) && is_upper_hex(bytes.get(index + 2))
+        {
+            out.push('%');
+            continue;
+        }
+        if !(b' '..=b'~').contains(&byte) || UNSAFE.contains(&byte) {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        } else {
+            out.push(char::from(byte));
+        }
+    }
+}
+
+/// `value`, URL-encoded as FreeSWITCH encodes event header values.
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    encode_into(&mut out, value);
+    out
+}
+
+fn is_upper_hex(byte: Option<&u8>) -> bool {
+    byte.is_some_and(|byte| HEX.contains(byte))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_characters_are_encoded_in_upper_case() {
+        assert_eq!(encode("a b"), "a%20b");
+        assert_eq!(encode("+OK\n"), "%2BOK%0A");
+        assert_eq!(
+            encode("\r\n #&+:;<=>?@[\\]^`{|}\""),
+            "%0D%0A%20%23%26%2B%3A%3B%3C%3D%3E%3F%40%5B%5C%5D%5E%60%7B%7C%7D%22"
+        );
+        assert_eq!(encode("\t\x7f"), "%09%7F");
+    }
+
+    #[test]
+    fn safe_characters_stay() {
+        let safe = "AZaz09/,!$'()*~-._";
+        assert_eq!(encode(safe), safe);
+        assert_eq!(
+            encode("sofia/internal/1000@10.0.0.1"),
+            "sofia/internal/1000%4010.0.0.1"
+        );
+    }
+
+    #[test]
+    fn every_byte_of_a_multibyte_character_is_encoded() {
+        assert_eq!(encode("é"), "%C3%A9");
+        assert_eq!(encode("日"), "%E6%97%A5");
+    }
+
+    #[test]
+    fn an_existing_upper_case_escape_is_not_encoded_twice() {
+        assert_eq!(encode("100%41"), "100%41");
+        assert_eq!(encode("a%2Bb"), "a%2Bb");
+        // Lower-case hex, a lone `%` and a `%` at the end are not escapes.
+        assert_eq!(encode("%2b"), "%252b");
+        assert_eq!(encode("50%"), "50%25");
+        assert_eq!(encode("%4"), "%254");
+        assert_eq!(encode("%%41"), "%25%41");
+    }
+
+    #[test]
+    fn empty_stays_empty() {
+        assert_eq!(encode(""), "");
+    }
+}
