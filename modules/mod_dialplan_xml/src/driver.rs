@@ -203,7 +203,7 @@ impl Channel for SessionChannel {
         // FreeSWITCH runs inline only applications flagged for it (SAF_ROUTING_EXEC): one
         // that blocks or needs media (park, playback) must not run during the hunt.
         let flags = self.session.host().application_flags(application);
-        if !flags.is_some_and(|flags| flags.0 & AppFlags::ROUTING_EXEC.0 != 0) {
+        if flags.is_none_or(|flags| !flags.contains(AppFlags::ROUTING_EXEC)) {
             let reason = match flags {
                 None => format!("no application named {application}"),
                 Some(_) => format!("application {application} cannot be executed inline"),

@@ -1,16 +1,15 @@
 //! Events per second from mod_event_socket to `event plain ALL` subscribers while loopback
 //! calls run, and the delay from an event's firing to its receipt.
 //!
-//! Each phase starts a fresh release switch with mod_event_socket on a free loopback port,
-//! connects its subscribers (plain `TcpStream`s, see [`event_subscriber`]), then keeps
-//! loopback calls flowing through the console (`bgapi originate ... &hangup()`, at most
-//! `in_flight` calls at once). After a warm-up it counts, over a fixed window, the events and
-//! bytes each subscriber received, the events the switch fired (from the `Event-Sequence` of
-//! sampled events: fired minus received is what the socket dropped) and the calls completed.
-//! Latency is receipt time minus `Event-Date-Timestamp`, over every 16th event in the window.
-//!
-//! Phases: one subscriber and ten subscribers under full call load (throughput), then one
-//! subscriber under a light load (the delay the socket adds when nothing queues).
+//! For one subscriber, then for ten, a fresh release switch is started with mod_event_socket
+//! on a free loopback port (default queue size), the subscribers connect (plain `TcpStream`s,
+//! see [`event_subscriber`]), and loopback calls (`bgapi originate ... &hangup()` at the
+//! console) are paced at a rising rate. Each step warms up for `STEP_WARM_UP`, then counts over
+//! `STEP_WINDOW`: calls completed, events fired (the advance of `Event-Sequence`), events and
+//! bytes each subscriber received, and the delay from `Event-Date-Timestamp` to receipt of
+//! every 16th event. The ramp stops at the first step where the switch drops a subscriber (its
+//! queue filled), the subscribers fall behind, or the switch cannot place calls any faster;
+//! the last step where every subscriber kept up is the sustained rate.
 
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::Ordering;
@@ -33,50 +32,22 @@ const MODULES: &[&str] = &[
 ];
 const PASSWORD: &str = "ClueCon";
 const CALL: &str = "bgapi originate loopback/^^;answer;park/default/inline &hangup()";
-const WARM_UP: Duration = Duration::from_secs(2);
-const WINDOW: Duration = Duration::from_secs(10);
-const BATCH: u64 = 50;
-
-/// One measured configuration.
-struct Phase {
-    subscribers: usize,
-    /// Calls kept up at once.
-    in_flight: u64,
-    /// mod_event_socket's `queue-size`, when not its default.
-    queue_size: Option<u32>,
-    what: &'static str,
-}
-
-const PHASES: &[Phase] = &[
-    Phase {
-        subscribers: 1,
-        in_flight: 1,
-        queue_size: None,
-        what: "full load",
-    },
-    Phase {
-        subscribers: 10,
-        in_flight: 400,
-        queue_size: None,
-        what: "full load",
-    },
-    Phase {
-        subscribers: 1,
-        in_flight: 4,
-        queue_size: None,
-        what: "light load",
-    },
-];
+const SUBSCRIBER_COUNTS: &[usize] = &[1, 10];
+/// Calls per second, step by step.
+const RATES: &[u64] = &[100, 250, 500, 1_000, 2_000, 4_000];
+const STEP_WARM_UP: Duration = Duration::from_secs(1);
+const STEP_WINDOW: Duration = Duration::from_secs(4);
+/// Beyond this many calls up at once the pacing waits: the switch is not keeping up.
+const MAX_IN_FLIGHT: u64 = 2_000;
+/// A subscriber that receives less than this share of the events fired has fallen behind.
+const KEPT_UP: f64 = 0.95;
 
 pub fn run(workspace: &Workspace) -> Result<(), Error> {
     let binary = workspace.ferroswitch(Profile::Release);
-    for phase in PHASES {
+    for &count in SUBSCRIBER_COUNTS {
         let port = free_port()?;
-        let queue_size = phase.queue_size.map_or(String::new(), |size| {
-            format!(r#"<param name="queue-size" value="{size}"/>"#)
-        });
         let config = format!(
-            r#"<configuration name="event_socket.conf"><settings><param name="listen-ip" value="127.0.0.1"/><param name="listen-port" value="{port}"/><param name="password" value="{PASSWORD}"/>{queue_size}</settings></configuration>"#
+            r#"<configuration name="event_socket.conf"><settings><param name="listen-ip" value="127.0.0.1"/><param name="listen-port" value="{port}"/><param name="password" value="{PASSWORD}"/></settings></configuration>"#
         );
         let mut switch = SwitchProcess::start_with_configs(
             &binary,
@@ -89,63 +60,104 @@ pub fn run(workspace: &Workspace) -> Result<(), Error> {
             &[("event_socket.conf.xml", config)],
         )?;
         wait_listening(port)?;
-        let measured = measure(&mut switch, port, phase)?;
-        measured.print(phase);
+        let flags = Arc::new(Flags::default());
+        let subscribers = start_subscribers(port, count, &flags)?;
+        let ramp = ramp(&mut switch, &subscribers, &flags);
+        flags.stop.store(true, Ordering::Relaxed);
+        let mut failure = None;
+        for subscriber in subscribers {
+            match subscriber.thread.join() {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => failure = Some(error),
+                Err(_) => failure = Some("a subscriber thread panicked".to_owned()),
+            }
+        }
+        ramp?;
+        if let Some(error) = failure {
+            return Err(bench_error(format!("subscriber: {error}")));
+        }
     }
     Ok(())
 }
 
-/// What one phase measured over its window.
-struct Measured {
-    window: Duration,
-    /// Per subscriber: (events, bytes) received in the window.
-    received: Vec<(u64, u64)>,
-    /// Events fired in the window, from `Event-Sequence`.
-    fired: u64,
-    calls: u64,
-    latencies_us: Vec<u64>,
-    /// Subscribers the switch dropped (their queue filled).
-    dropped: usize,
+/// Runs the steps for one set of subscribers and prints a row per step, then the verdict.
+fn ramp(
+    switch: &mut SwitchProcess,
+    subscribers: &[Subscriber],
+    flags: &Flags,
+) -> Result<(), Error> {
+    println!(
+        "event socket, {} `event plain ALL` subscriber(s), loopback calls paced at rising rates ({:.0} s per step):",
+        subscribers.len(),
+        STEP_WINDOW.as_secs_f64()
+    );
+    println!(
+        "  {:>8} {:>9} {:>11} {:>12} {:>10}  fired-to-received latency p50 / p99 / max",
+        "calls/s", "placed/s", "events/s", "each gets/s", "MB/s, all"
+    );
+    let mut sustained: Option<Step> = None;
+    for &rate in RATES {
+        let step = step(switch, subscribers, flags, rate)?;
+        step.print_row();
+        let verdict = if step.dropped > 0 {
+            Some(format!(
+                "stopped: the switch dropped {} subscriber(s), whose queue filled",
+                step.dropped
+            ))
+        } else if (step.slowest as f64) < KEPT_UP * step.fired as f64 {
+            Some("stopped: the subscribers fell behind the events fired".to_owned())
+        } else {
+            None
+        };
+        if let Some(verdict) = verdict {
+            println!("  {verdict}");
+            break;
+        }
+        let saturated = (step.calls as f64) < 0.8 * step.rate as f64 * step.seconds();
+        sustained = Some(step);
+        if saturated {
+            println!("  stopped: the switch places no more calls than this");
+            break;
+        }
+    }
+    match sustained {
+        Some(step) => println!(
+            "  sustained: {:.0} events/s to each of {} subscriber(s) ({:.1} MB/s each), with {:.0} calls/s",
+            step.per_second(step.slowest),
+            subscribers.len(),
+            step.per_second(step.bytes / subscribers.len() as u64) / 1e6,
+            step.per_second(step.calls)
+        ),
+        None => println!("  sustained: none of the steps"),
+    }
+    Ok(())
 }
 
-impl Measured {
-    fn print(&self, phase: &Phase) {
-        let seconds = self.window.as_secs_f64();
-        let per_second = |count: u64| count as f64 / seconds;
-        let events: Vec<u64> = self.received.iter().map(|(events, _)| *events).collect();
-        let total_events: u64 = events.iter().sum();
-        let total_bytes: u64 = self.received.iter().map(|(_, bytes)| *bytes).sum();
-        let slowest = events.iter().copied().min().unwrap_or(0);
-        let subscribers = self.received.len() as u64;
-        println!(
-            "event socket, {} `event plain ALL` subscriber(s), {} ({} calls in flight), {:.0} s window:",
-            phase.subscribers, phase.what, phase.in_flight, seconds
-        );
-        println!(
-            "  calls: {:.0}/s; events fired: {:.0}/s",
-            per_second(self.calls),
-            per_second(self.fired)
-        );
-        println!(
-            "  delivered: {:.0} events/s per subscriber (slowest {:.0}/s), {:.0} events/s and {:.1} MB/s in all",
-            per_second(total_events / subscribers.max(1)),
-            per_second(slowest),
-            per_second(total_events),
-            per_second(total_bytes) / 1e6
-        );
-        if self.dropped > 0 {
-            println!(
-                "  DROPPED: the switch closed {} of {} subscriber(s) during the run (a full queue)",
-                self.dropped, subscribers
-            );
-        }
-        let expected = self.fired * subscribers;
-        if expected > 0 {
-            println!(
-                "  not delivered: {:.2}% of fired events x subscribers (dropped, or still queued at the window's end)",
-                100.0 * expected.saturating_sub(total_events) as f64 / expected as f64
-            );
-        }
+/// What one step measured over its window.
+struct Step {
+    rate: u64,
+    window: Duration,
+    calls: u64,
+    /// Events fired, from `Event-Sequence`.
+    fired: u64,
+    /// Events received by the subscriber that received fewest.
+    slowest: u64,
+    /// Bytes received by all subscribers.
+    bytes: u64,
+    dropped: usize,
+    latencies_us: Vec<u64>,
+}
+
+impl Step {
+    fn seconds(&self) -> f64 {
+        self.window.as_secs_f64()
+    }
+
+    fn per_second(&self, count: u64) -> f64 {
+        count as f64 / self.seconds()
+    }
+
+    fn print_row(&self) {
         let mut latencies = self.latencies_us.clone();
         latencies.sort_unstable();
         let quantile = |q: f64| {
@@ -154,9 +166,13 @@ impl Measured {
                 .map_or(f64::NAN, |&us| us as f64 / 1000.0)
         };
         println!(
-            "  fired-to-received latency: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} samples)",
+            "  {:>8} {:>9.0} {:>11.0} {:>12.0} {:>10.1}  {:.2} / {:.2} / {:.2} ms ({} samples)",
+            self.rate,
+            self.per_second(self.calls),
+            self.per_second(self.fired),
+            self.per_second(self.slowest),
+            self.per_second(self.bytes) / 1e6,
             quantile(0.5),
-            quantile(0.9),
             quantile(0.99),
             quantile(1.0),
             latencies.len()
@@ -166,54 +182,128 @@ impl Measured {
 
 struct Subscriber {
     tally: Arc<Tally>,
-    thread: JoinHandle<Result<Vec<u64>, String>>,
+    thread: JoinHandle<Result<(), String>>,
 }
 
-/// A snapshot of every subscriber's counters and of the switch's session count.
-#[derive(Clone)]
+/// Every subscriber's counters and the switch's completed legs at one moment.
 struct Snapshot {
     at: Instant,
     received: Vec<(u64, u64)>,
     last_sequence: u64,
-    sessions_done: u64,
+    legs_done: u64,
 }
 
-fn measure(switch: &mut SwitchProcess, port: u16, phase: &Phase) -> Result<Measured, Error> {
-    let flags = Arc::new(Flags::default());
-    let subscribers = start_subscribers(port, phase.subscribers, &flags)?;
-    let outcome = drive_calls(switch, &subscribers, &flags, phase.in_flight);
-    flags.measuring.store(false, Ordering::Relaxed);
-    flags.stop.store(true, Ordering::Relaxed);
-    let mut latencies_us = Vec::new();
-    let mut failures = Vec::new();
-    let dropped = subscribers
-        .iter()
-        .filter(|subscriber| subscriber.tally.closed.load(Ordering::Relaxed))
-        .count();
-    for subscriber in subscribers {
-        match subscriber.thread.join() {
-            Ok(Ok(samples)) => latencies_us.extend(samples),
-            Ok(Err(error)) => failures.push(error),
-            Err(_) => failures.push("a subscriber thread panicked".to_owned()),
+impl Snapshot {
+    fn take(subscribers: &[Subscriber], legs_done: u64) -> Snapshot {
+        Snapshot {
+            at: Instant::now(),
+            received: subscribers
+                .iter()
+                .map(|subscriber| {
+                    (
+                        subscriber.tally.events.load(Ordering::Relaxed),
+                        subscriber.tally.bytes.load(Ordering::Relaxed),
+                    )
+                })
+                .collect(),
+            last_sequence: subscribers
+                .iter()
+                .map(|subscriber| subscriber.tally.last_sequence.load(Ordering::Relaxed))
+                .max()
+                .unwrap_or(0),
+            legs_done,
         }
     }
-    let (first, last) = outcome?;
-    if let Some(failure) = failures.first() {
-        return Err(bench_error(format!("subscriber: {failure}")));
+}
+
+/// Paces calls at `rate` per second through a warm-up and a window; measures the window.
+fn step(
+    switch: &mut SwitchProcess,
+    subscribers: &[Subscriber],
+    flags: &Flags,
+    rate: u64,
+) -> Result<Step, Error> {
+    let mut pacer = Pacer::start(switch, rate)?;
+    pacer.run_until(switch, Instant::now() + STEP_WARM_UP)?;
+    for subscriber in subscribers {
+        subscriber.tally.take_latencies();
     }
-    Ok(Measured {
+    let first = Snapshot::take(subscribers, pacer.legs_done(switch)?);
+    flags.measuring.store(true, Ordering::Relaxed);
+    pacer.run_until(switch, first.at + STEP_WINDOW)?;
+    flags.measuring.store(false, Ordering::Relaxed);
+    let last = Snapshot::take(subscribers, pacer.legs_done(switch)?);
+
+    let received: Vec<(u64, u64)> = first
+        .received
+        .iter()
+        .zip(&last.received)
+        .map(|(before, after)| (after.0 - before.0, after.1 - before.1))
+        .collect();
+    Ok(Step {
+        rate,
         window: last.at - first.at,
-        received: first
-            .received
-            .iter()
-            .zip(&last.received)
-            .map(|(before, after)| (after.0 - before.0, after.1 - before.1))
-            .collect(),
+        calls: (last.legs_done - first.legs_done) / 2,
         fired: last.last_sequence.saturating_sub(first.last_sequence),
-        calls: (last.sessions_done - first.sessions_done) / 2,
-        latencies_us,
-        dropped,
+        slowest: received.iter().map(|(events, _)| *events).min().unwrap_or(0),
+        bytes: received.iter().map(|(_, bytes)| *bytes).sum(),
+        dropped: subscribers
+            .iter()
+            .filter(|subscriber| subscriber.tally.closed.load(Ordering::Relaxed))
+            .count(),
+        latencies_us: subscribers
+            .iter()
+            .flat_map(|subscriber| subscriber.tally.take_latencies())
+            .collect(),
     })
+}
+
+/// Sends calls at a steady rate, holding back while too many are up at once.
+struct Pacer {
+    rate: u64,
+    started: Instant,
+    sent: u64,
+    created_before: u64,
+}
+
+impl Pacer {
+    fn start(switch: &mut SwitchProcess, rate: u64) -> Result<Pacer, Error> {
+        let (created_before, alive) = switch.session_counts()?;
+        Ok(Pacer {
+            rate,
+            started: Instant::now(),
+            // Calls still up from the previous step count as in flight.
+            sent: alive / 2,
+            created_before: created_before - alive,
+        })
+    }
+
+    /// Legs created since the pacer started that are gone again.
+    fn legs_done(&self, switch: &mut SwitchProcess) -> Result<u64, Error> {
+        let (created, alive) = switch.session_counts()?;
+        Ok(created.saturating_sub(self.created_before + alive))
+    }
+
+    fn run_until(&mut self, switch: &mut SwitchProcess, until: Instant) -> Result<(), Error> {
+        let mut checked = Instant::now();
+        let mut holding = false;
+        while Instant::now() < until {
+            if checked.elapsed() >= Duration::from_millis(100) {
+                let done = self.legs_done(switch)? / 2;
+                holding = self.sent.saturating_sub(done) > MAX_IN_FLIGHT;
+                checked = Instant::now();
+            }
+            let due = (self.started.elapsed().as_secs_f64() * self.rate as f64) as u64;
+            if !holding {
+                while self.sent < due {
+                    switch.send(CALL)?;
+                    self.sent += 1;
+                }
+            }
+            thread::sleep(Duration::from_millis(2));
+        }
+        Ok(())
+    }
 }
 
 /// Connects `count` subscribers, each counting on its own thread once subscribed.
@@ -247,70 +337,6 @@ fn start_subscribers(
         }
     }
     Ok(subscribers)
-}
-
-/// Keeps `in_flight` calls going for the warm-up and the window; snapshots at both ends of the
-/// window.
-fn drive_calls(
-    switch: &mut SwitchProcess,
-    subscribers: &[Subscriber],
-    flags: &Flags,
-    in_flight: u64,
-) -> Result<(Snapshot, Snapshot), Error> {
-    let (created_before, _) = switch.session_counts()?;
-    let started = Instant::now();
-    let deadline = started + WARM_UP + WINDOW + Duration::from_secs(60);
-    let mut sent = 0u64;
-    let mut first = None;
-    loop {
-        let (created, alive) = switch.session_counts()?;
-        let done = created.saturating_sub(created_before + alive);
-        let now = Instant::now();
-        if first.is_none() && now >= started + WARM_UP {
-            first = Some(snapshot(subscribers, done, now));
-            flags.measuring.store(true, Ordering::Relaxed);
-        }
-        if let Some(first) = &first {
-            if now >= first.at + WINDOW {
-                let last = snapshot(subscribers, done, now);
-                return Ok((first.clone(), last));
-            }
-        }
-        if now > deadline {
-            return Err(bench_error(
-                "the measurement window never closed".to_owned(),
-            ));
-        }
-        if sent.saturating_sub(done / 2) < in_flight {
-            for _ in 0..BATCH.min(in_flight) {
-                switch.send(CALL)?;
-                sent += 1;
-            }
-        } else {
-            thread::sleep(Duration::from_millis(1));
-        }
-    }
-}
-
-fn snapshot(subscribers: &[Subscriber], sessions_done: u64, at: Instant) -> Snapshot {
-    Snapshot {
-        at,
-        received: subscribers
-            .iter()
-            .map(|subscriber| {
-                (
-                    subscriber.tally.events.load(Ordering::Relaxed),
-                    subscriber.tally.bytes.load(Ordering::Relaxed),
-                )
-            })
-            .collect(),
-        last_sequence: subscribers
-            .iter()
-            .map(|subscriber| subscriber.tally.last_sequence.load(Ordering::Relaxed))
-            .max()
-            .unwrap_or(0),
-        sessions_done,
-    }
 }
 
 fn free_port() -> Result<u16, Error> {

@@ -18,6 +18,11 @@ impl AppFlags {
     pub const SUPPORT_NOMEDIA: AppFlags = AppFlags(1);
     /// May run inline during the dialplan hunt (`SAF_ROUTING_EXEC`).
     pub const ROUTING_EXEC: AppFlags = AppFlags(2);
+
+    /// Whether every flag of `other` is set.
+    pub fn contains(self, other: AppFlags) -> bool {
+        self.0 & other.0 == other.0
+    }
 }
 
 /// What `show application` lists.
