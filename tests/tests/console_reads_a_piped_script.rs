@@ -44,6 +44,7 @@ fn piped_commands_run_and_shutdown_exits_zero() {
         "mod_commands",
         "mod_dialplan_xml",
         "mod_dptools",
+        "mod_event_socket",
     ] {
         assert!(
             stdout.contains(module),

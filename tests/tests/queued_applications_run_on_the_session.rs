@@ -35,3 +35,18 @@ fn broadcast_runs_on_a_parked_channel_which_stays_parked() {
         .api("uuid_broadcast 00000000-0000-0000-0000-000000000000 set::x=1")
         .starts_with("-ERR No such channel"));
 }
+
+#[test]
+fn uuid_break_ends_the_park_and_the_extension_goes_on() {
+    let conf = TestConf::new().modules(&["mod_loopback", "mod_dptools"]);
+    let mut switch = Switch::start(&conf);
+    let a = switch.originate("loopback/^^;answer;park/default/inline", "&park()");
+    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    switch.wait_for_application(&b, "park");
+    // The B leg's extension is answer, park: breaking the park ends the extension, and the
+    // call with it (NORMAL_CLEARING), as FreeSWITCH's uuid_break does.
+    assert_eq!(switch.api(&format!("uuid_break {b}")), "+OK");
+    wait_until("the B leg to finish its extension", || {
+        !switch.has_channel(&b)
+    });
+}

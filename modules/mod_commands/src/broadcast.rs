@@ -1,4 +1,4 @@
-//! `uuid_broadcast <uuid> <path|app::args> [aleg]`: queues an application for a channel's own
+//! `uuid_break <uuid>`, and `uuid_broadcast <uuid> <path|app::args> [aleg]`: queues an application for a channel's own
 //! thread, as FreeSWITCH's does: `app::args` runs that application, a path plays the file.
 //! The channel runs it at its next chance (while parked, for instance).
 
@@ -10,12 +10,36 @@ use crate::{usage, CommandSpec};
 const SYNTAX: &str = "<uuid> <path> [aleg|bleg|both]";
 const NO_SUCH_CHANNEL: &str = "-ERR No such channel!\n";
 
-pub const COMMANDS: &[CommandSpec] = &[CommandSpec {
-    name: "uuid_broadcast",
-    description: "Execute dialplan application",
-    syntax: SYNTAX,
-    run: uuid_broadcast,
-}];
+pub const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "uuid_broadcast",
+        description: "Execute dialplan application",
+        syntax: SYNTAX,
+        run: uuid_broadcast,
+    },
+    CommandSpec {
+        name: "uuid_break",
+        description: "Break out of media sent to channel",
+        syntax: "<uuid> [all]",
+        run: uuid_break,
+    },
+];
+
+/// `uuid_break <uuid> [all]`: ends what the channel waits in (a park, a sleep), so its
+/// extension goes on.
+fn uuid_break(host: Host, args: &str) -> Result<String, Error> {
+    let words = split_words(args, 2);
+    let Some(uuid) = words.first() else {
+        return Err(usage("<uuid> [all]"));
+    };
+    let Some(session) = host.locate(uuid) else {
+        return Ok(NO_SUCH_CHANNEL.to_owned());
+    };
+    Ok(match session.break_wait() {
+        Ok(()) => "+OK\n".to_owned(),
+        Err(error) => format!("-ERR {error}\n"),
+    })
+}
 
 /// What `path` asks to run: (application, argument).
 pub fn broadcast_application(path: &str) -> (&str, &str) {

@@ -23,6 +23,10 @@ use crate::messages::{disconnect_notice, linger_notice, log_data, GOODBYE};
 use crate::subscription::{Linger, ListenerState};
 use crate::switch::Switch;
 
+/// How long a client has to send its first command (an inbound client its `auth`, an
+/// outbound server its `connect`), as FreeSWITCH allows.
+pub const FIRST_COMMAND_LIMIT: Duration = Duration::from_secs(25);
+
 /// How much of a command line goes into the command log.
 const MAX_LOGGED_COMMAND: usize = 256;
 
@@ -142,7 +146,7 @@ impl Connection {
             listener,
             mut stream,
         } = self;
-        let switch = HostSwitch::new(context.host, Arc::clone(&context.hub.application_uuids));
+        let switch = HostSwitch::new(context.host);
         let mut framer = Framer::default();
         let mut buffer = vec![0u8; 8192];
         let mut waiting_first = first_command_limit.is_some();
@@ -168,21 +172,8 @@ impl Connection {
                 }
                 log_command(context, &listener.peer, &command.line);
                 for output in interpreter.handle(&command, &switch) {
-                    match output {
-                        Output::Send(text) => {
-                            listener.push(Outgoing::Text(text));
-                        }
-                        Output::Background(job) => switch.start_job(job),
-                        Output::ChannelDown => {
-                            let channel_name = listener
-                                .controlled()
-                                .and_then(|uuid| switch.channel_data(&uuid))
-                                .and_then(|data| data.header("Channel-Name").map(str::to_owned))
-                                .unwrap_or_default();
-                            listener.push(Outgoing::ChannelDown { channel_name });
-                        }
-                        Output::Connected => listener.set_connected(),
-                        Output::Close => break 'reading,
+                    if !carry_out(&listener, &switch, output) {
+                        break 'reading;
                     }
                 }
             }
@@ -195,7 +186,7 @@ impl Connection {
                         && matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
                     {
                         context.host.log(
-                            LogLevel::Crit,
+                            LogLevel::Warning,
                             &format!(
                                 "event socket client {} sent no command in time; closing",
                                 listener.peer
@@ -212,6 +203,27 @@ impl Connection {
         // A call waiting for `connect` stops waiting.
         listener.set_connected();
     }
+}
+
+/// Carries out one of the interpreter's outputs; false when the connection should close.
+fn carry_out(listener: &Listener, switch: &HostSwitch, output: Output) -> bool {
+    match output {
+        Output::Send(text) => {
+            listener.push(Outgoing::Text(text));
+        }
+        Output::Background(job) => switch.start_job(job),
+        Output::ChannelDown => {
+            let channel_name = listener
+                .controlled()
+                .and_then(|uuid| switch.channel_data(&uuid))
+                .and_then(|data| data.header("Channel-Name").map(str::to_owned))
+                .unwrap_or_default();
+            listener.push(Outgoing::ChannelDown { channel_name });
+        }
+        Output::Connected => listener.set_connected(),
+        Output::Close => return false,
+    }
+    true
 }
 
 /// Logs a command at `command-log-level`, as FreeSWITCH does: the first line, printable

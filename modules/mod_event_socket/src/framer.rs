@@ -330,6 +330,37 @@ mod tests {
         assert!(command.line.starts_with("api "));
     }
 
+    /// A deterministic pseudo-random byte source (xorshift64).
+    pub(crate) fn noise(seed: u64, length: usize) -> Vec<u8> {
+        let mut state = seed.max(1);
+        (0..length)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                // Mostly protocol characters, so that blocks and headers do form.
+                const ALPHABET: &[u8] = b"\n\n\r:: -content-length0123456789\xff\xc3api";
+                ALPHABET[(state % ALPHABET.len() as u64) as usize]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn random_input_never_panics() {
+        for seed in 1..300 {
+            let input = noise(seed, 2000);
+            let mut framer = Framer::default();
+            for chunk in input.chunks((seed % 17 + 1) as usize) {
+                framer.handle_bytes(chunk);
+                while let Some(result) = framer.poll_command() {
+                    if result.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn leading_number_reads_like_atoi() {
         assert_eq!(leading_number("42abc"), 42);

@@ -1,11 +1,8 @@
 //! [`Switch`] over the core's [`Host`], and the `bgapi` jobs it starts on the core's thread
 //! pool.
 
-use std::sync::Arc;
-
 use ferroswitch_abi::{Error, Event, HangupCause, Host, LogLevel, Session};
 
-use crate::app_uuid::ApplicationUuids;
 use crate::command::{api_output, background_job_event};
 use crate::switch::{Job, Switch};
 
@@ -13,36 +10,12 @@ use crate::switch::{Job, Switch};
 #[derive(Clone)]
 pub struct HostSwitch {
     host: Host,
-    application_uuids: Arc<ApplicationUuids>,
 }
 
 impl HostSwitch {
-    /// Wraps the module's host handle; `application_uuids` links `event-uuid`s to the
-    /// applications they name.
-    pub fn new(host: Host, application_uuids: Arc<ApplicationUuids>) -> Self {
-        Self {
-            host,
-            application_uuids,
-        }
-    }
-
-    /// Runs `start` (queueing or executing `name` on `uuid`) with `event_uuid` expected on
-    /// its events.
-    fn with_event_uuid(
-        &self,
-        uuid: &str,
-        name: &str,
-        event_uuid: Option<&str>,
-        start: impl FnOnce() -> Result<(), Error>,
-    ) -> Result<(), Error> {
-        if let Some(event_uuid) = event_uuid {
-            self.application_uuids.expect(uuid, name, event_uuid);
-        }
-        let result = start();
-        if result.is_err() && event_uuid.is_some() {
-            self.application_uuids.forget_last(uuid);
-        }
-        result
+    /// Wraps the module's host handle.
+    pub fn new(host: Host) -> Self {
+        Self { host }
     }
 
     fn session(&self, uuid: &str) -> Result<Session, Error> {
@@ -103,10 +76,10 @@ impl Switch for HostSwitch {
         arg: &str,
         event_uuid: Option<&str>,
     ) -> Result<(), Error> {
-        let session = self.session(uuid)?;
-        self.with_event_uuid(uuid, name, event_uuid, || {
-            session.queue_application(name, arg)
-        })
+        // The client's `event-uuid` becomes the application's UUID in its CHANNEL_EXECUTE
+        // events, which clients such as modesl wait for.
+        self.session(uuid)?
+            .queue_application_with_uuid(name, arg, event_uuid.unwrap_or_default())
     }
 
     fn execute(
@@ -116,8 +89,8 @@ impl Switch for HostSwitch {
         arg: &str,
         event_uuid: Option<&str>,
     ) -> Result<(), Error> {
-        let session = self.session(uuid)?;
-        self.with_event_uuid(uuid, name, event_uuid, || session.execute(name, arg))
+        self.session(uuid)?
+            .execute_with_uuid(name, arg, event_uuid.unwrap_or_default())
     }
 
     fn hangup(&self, uuid: &str, cause: HangupCause) -> Result<(), Error> {

@@ -16,7 +16,6 @@ use std::time::Duration;
 
 use ferroswitch_abi::{Event, EventHandler, LogLevel, LogRecord, Logger};
 
-use crate::app_uuid::ApplicationUuids;
 use crate::command::lock;
 use crate::format::EventFormat;
 use crate::subscription::ListenerState;
@@ -169,8 +168,6 @@ impl Latch {
 pub struct Hub {
     listeners: RwLock<Arc<[Arc<Listener>]>>,
     next_id: AtomicU64,
-    /// `sendmsg` UUIDs to put on application events.
-    pub application_uuids: Arc<ApplicationUuids>,
 }
 
 impl Hub {
@@ -230,8 +227,6 @@ impl Hub {
 
     /// Offers `event` to every client; never blocks.
     pub fn handle_event(&self, event: &Event) {
-        let rewritten = self.application_uuids.rewrite(event);
-        let event = rewritten.as_ref().unwrap_or(event);
         let listeners = self.listeners();
         let mut shared: Option<Arc<Event>> = None;
         for listener in listeners.iter() {

@@ -11,7 +11,7 @@
 //!   server, which drives it with the same protocol.
 //!
 //! The protocol is sans-IO and unit-tested without sockets: [`framer`] frames commands,
-//! [`command`] interprets them against the [`switch::Switch`] trait, [`format`] and
+//! [`command`] interprets them against the [`switch::Switch`] trait, [`format`](mod@format) and
 //! [`messages`] write what goes back. The driver is plain threads: a listener thread (the
 //! module runtime, [`server`]), and per connection a reader and a writer thread
 //! ([`connection`]) fed by a bounded queue. Events arrive through one handler registered
@@ -19,7 +19,6 @@
 //! queues, so a client that does not read is dropped and never slows a call down.
 
 pub mod acl;
-pub mod app_uuid;
 pub mod command;
 pub mod config;
 pub mod connection;

@@ -11,17 +11,15 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
 use std::time::Duration;
 
-use ferroswitch_abi::{Application, Error, LogLevel, Session};
+use ferroswitch_abi::{Application, Error, HangupCause, LogLevel, Session};
 
 use crate::command::{Interpreter, Role};
-use crate::connection::{Connection, Context};
+use crate::connection::{Connection, Context, FIRST_COMMAND_LIMIT};
 use crate::hub::Outgoing;
 use crate::subscription::ListenerState;
 
 /// FreeSWITCH's default port for `socket`.
 pub const DEFAULT_PORT: u16 = 8084;
-/// How long the server has to send its first command, as FreeSWITCH allows.
-const FIRST_COMMAND_LIMIT: Duration = Duration::from_secs(25);
 /// How long connecting to one server may take.
 const CONNECT_LIMIT: Duration = Duration::from_secs(10);
 
@@ -129,6 +127,22 @@ impl SocketApp {
     }
 }
 
+/// When the server closes the socket, FreeSWITCH hangs the call up, unless the server sent
+/// `resume` (`socket_resume=true`): then the call goes on with the rest of its extension,
+/// which for an asynchronous socket means ending the park it waits in.
+fn after_disconnect(session: Session, parked: bool) {
+    if !session.is_ready() {
+        return;
+    }
+    if session.variable("socket_resume").as_deref() == Some("true") {
+        if parked {
+            let _ = session.break_wait();
+        }
+    } else {
+        let _ = session.hangup(HangupCause::NORMAL_CLEARING);
+    }
+}
+
 impl Application for SocketApp {
     fn run(&self, session: Session, arg: &str) -> Result<(), Error> {
         let target = SocketTarget::parse(arg).map_err(Error::invalid_argument)?;
@@ -158,12 +172,16 @@ impl Application for SocketApp {
         let interpreter = Interpreter::new(role, "", Arc::clone(&listener.state));
         if !target.asynchronous {
             connection.serve(&self.context, interpreter, Some(FIRST_COMMAND_LIMIT));
+            after_disconnect(session, false);
             return Ok(());
         }
         let context = Arc::clone(&self.context);
         std::thread::Builder::new()
             .name(format!("esl outbound {}", listener.id))
-            .spawn(move || connection.serve(&context, interpreter, Some(FIRST_COMMAND_LIMIT)))
+            .spawn(move || {
+                connection.serve(&context, interpreter, Some(FIRST_COMMAND_LIMIT));
+                after_disconnect(session, true);
+            })
             .map_err(|error| {
                 listener.close_socket();
                 Error::failed(format!(

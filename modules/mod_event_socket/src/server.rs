@@ -11,7 +11,7 @@ use std::time::Duration;
 use ferroswitch_abi::{Error, LogLevel};
 
 use crate::command::{Interpreter, Role};
-use crate::connection::{Connection, Context};
+use crate::connection::{Connection, Context, FIRST_COMMAND_LIMIT};
 use crate::hub::Outgoing;
 use crate::messages::{disconnect_notice, AUTH_REQUEST, GOODBYE, RUDE_REJECTION, SHUTTING_DOWN};
 use crate::subscription::ListenerState;
@@ -78,6 +78,11 @@ impl Server {
                         .bound
                         .lock()
                         .unwrap_or_else(|poison| poison.into_inner()) = Some(local);
+                    // A stop that looked before the address was recorded could not wake the
+                    // accept loop: it must see the flag now instead.
+                    if self.stopping.load(Ordering::Acquire) {
+                        return Ok(None);
+                    }
                     self.context.host.log(
                         LogLevel::Info,
                         &format!("event socket listening on {local}"),
@@ -149,7 +154,7 @@ impl Server {
                     &context.config.password,
                     Arc::clone(&connection.listener.state),
                 );
-                connection.serve(&context, interpreter, None);
+                connection.serve(&context, interpreter, Some(FIRST_COMMAND_LIMIT));
             });
         if let Err(error) = spawned {
             listener.close_socket();

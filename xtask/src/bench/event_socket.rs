@@ -245,7 +245,11 @@ fn step(
         window: last.at - first.at,
         calls: (last.legs_done - first.legs_done) / 2,
         fired: last.last_sequence.saturating_sub(first.last_sequence),
-        slowest: received.iter().map(|(events, _)| *events).min().unwrap_or(0),
+        slowest: received
+            .iter()
+            .map(|(events, _)| *events)
+            .min()
+            .unwrap_or(0),
         bytes: received.iter().map(|(_, bytes)| *bytes).sum(),
         dropped: subscribers
             .iter()

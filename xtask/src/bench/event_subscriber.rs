@@ -1,6 +1,7 @@
 //! An `event plain ALL` subscriber for the event-socket bench: a plain `TcpStream` that
-//! authenticates, subscribes, then counts every event and byte it receives and, while told to
-//! measure, samples the delay from each sampled event's `Event-Date-Timestamp` to its receipt.
+//! authenticates, subscribes, then counts every event and byte it receives, reads the
+//! `Event-Sequence` of every 16th event and, while told to measure, the delay from that
+//! event's `Event-Date-Timestamp` to its receipt.
 //!
 //! It frames messages with its own counting framer rather than ferroswitch-cli's parser: that
 //! one builds headers and bodies for every message, and at a few hundred thousand events a
@@ -10,6 +11,7 @@
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Every `SAMPLE_EVERY`th event is parsed for its timestamp and sequence number.
@@ -27,12 +29,24 @@ pub struct Tally {
     pub last_sequence: AtomicU64,
     /// The switch closed the connection (it drops a client whose queue fills up).
     pub closed: AtomicBool,
+    /// Fired-to-received delays sampled while measuring, in µs.
+    latencies: Mutex<Vec<u64>>,
+}
+
+impl Tally {
+    /// The delays sampled since the last call.
+    pub fn take_latencies(&self) -> Vec<u64> {
+        self.latencies
+            .lock()
+            .map(|mut latencies| std::mem::take(&mut *latencies))
+            .unwrap_or_default()
+    }
 }
 
 /// Switches the bench flips for every subscriber.
 #[derive(Debug, Default)]
 pub struct Flags {
-    /// Sample latencies (only inside the measured window).
+    /// Record latencies (only inside a measured window).
     pub measuring: AtomicBool,
     pub stop: AtomicBool,
 }
@@ -45,7 +59,7 @@ pub fn connect(port: u16, password: &str) -> Result<(TcpStream, Counter), String
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .map_err(|error| error.to_string())?;
-    let mut counter = Counter::new(false);
+    let mut counter = Counter::new();
     match next_frame(&mut stream, &mut counter)? {
         Frame::Greeting => {}
         other => return Err(format!("expected auth/request, got {other:?}")),
@@ -65,26 +79,21 @@ pub fn connect(port: u16, password: &str) -> Result<(TcpStream, Counter), String
     Ok((stream, counter))
 }
 
-/// Counts until `flags.stop` or until the switch closes the connection (noted in
-/// `tally.closed`); returns the latencies sampled while `flags.measuring`, in µs.
+/// Counts into `tally` until `flags.stop` or until the switch closes the connection (noted in
+/// `tally.closed`).
 pub fn count(
     mut stream: TcpStream,
     mut counter: Counter,
     tally: &Tally,
     flags: &Flags,
-) -> Result<Vec<u64>, String> {
+) -> Result<(), String> {
     let mut latencies = Vec::new();
     let mut buffer = vec![0u8; 256 * 1024];
     while !flags.stop.load(Ordering::Relaxed) {
         let read = match stream.read(&mut buffer) {
             Ok(0) => {
-                eprintln!(
-                    "DEBUG closed after {} events {} bytes",
-                    tally.events.load(Ordering::Relaxed),
-                    tally.bytes.load(Ordering::Relaxed)
-                );
                 tally.closed.store(true, Ordering::Relaxed);
-                return Ok(latencies);
+                return Ok(());
             }
             Ok(read) => read,
             Err(error)
@@ -99,12 +108,12 @@ pub fn count(
             }
             Err(error) if error.kind() == io::ErrorKind::ConnectionReset => {
                 tally.closed.store(true, Ordering::Relaxed);
-                return Ok(latencies);
+                return Ok(());
             }
             Err(error) => return Err(format!("reading events: {error}")),
         };
         let received_us = micros_since_epoch();
-        counter.sampling = flags.measuring.load(Ordering::Relaxed);
+        let measuring = flags.measuring.load(Ordering::Relaxed);
         counter.push(&buffer[..read]);
         let (mut events, mut bytes) = (0, 0);
         while let Some(frame) = counter.next_frame()? {
@@ -112,7 +121,9 @@ pub fn count(
                 events += 1;
                 bytes += length as u64;
                 if let Some(stamp) = stamp {
-                    latencies.push(received_us.saturating_sub(stamp.fired_us));
+                    if measuring {
+                        latencies.push(received_us.saturating_sub(stamp.fired_us));
+                    }
                     tally
                         .last_sequence
                         .fetch_max(stamp.sequence, Ordering::Relaxed);
@@ -121,8 +132,13 @@ pub fn count(
         }
         tally.events.fetch_add(events, Ordering::Relaxed);
         tally.bytes.fetch_add(bytes, Ordering::Relaxed);
+        if !latencies.is_empty() {
+            if let Ok(mut shared) = tally.latencies.lock() {
+                shared.append(&mut latencies);
+            }
+        }
     }
-    Ok(latencies)
+    Ok(())
 }
 
 fn next_frame(stream: &mut TcpStream, counter: &mut Counter) -> Result<Frame, String> {
@@ -168,23 +184,17 @@ pub struct Stamp {
 }
 
 /// Splits the stream into messages by their header block and `Content-Length`, looking
-/// inside only the events it samples.
-#[derive(Debug)]
+/// inside only every `SAMPLE_EVERY`th event.
+#[derive(Debug, Default)]
 pub struct Counter {
     buffer: Vec<u8>,
     start: usize,
     events: u64,
-    pub sampling: bool,
 }
 
 impl Counter {
-    pub fn new(sampling: bool) -> Counter {
-        Counter {
-            buffer: Vec::new(),
-            start: 0,
-            events: 0,
-            sampling,
-        }
+    pub fn new() -> Counter {
+        Counter::default()
     }
 
     pub fn push(&mut self, bytes: &[u8]) {
@@ -223,7 +233,7 @@ impl Counter {
         let frame = match header(head, b"Content-Type") {
             Some(b"text/event-plain") => {
                 self.events += 1;
-                let stamp = if self.sampling && self.events % SAMPLE_EVERY == 0 {
+                let stamp = if self.events % SAMPLE_EVERY == 0 {
                     stamp_of(body)
                 } else {
                     None
@@ -301,7 +311,7 @@ mod tests {
             input.extend(event(sequence));
         }
         for split in [1, 7, 100, input.len()] {
-            let mut counter = Counter::new(true);
+            let mut counter = Counter::new();
             let mut frames = Vec::new();
             for chunk in input.chunks(split) {
                 counter.push(chunk);
@@ -331,7 +341,7 @@ mod tests {
 
     #[test]
     fn bad_lengths_are_errors() {
-        let mut counter = Counter::new(false);
+        let mut counter = Counter::new();
         counter.push(b"Content-Length: x\n\n");
         assert!(counter.next_frame().is_err());
     }

@@ -163,23 +163,48 @@ impl Session {
 
     /// Runs application `name` with `arg` on this session (from its own thread).
     pub fn execute(&self, name: &str, arg: &str) -> Result<(), Error> {
+        self.execute_with_uuid(name, arg, "")
+    }
+
+    /// As [`Session::execute`], with `app_uuid` as the application's UUID in its
+    /// CHANNEL_EXECUTE and CHANNEL_EXECUTE_COMPLETE events (empty: the core makes one).
+    pub fn execute_with_uuid(&self, name: &str, arg: &str, app_uuid: &str) -> Result<(), Error> {
         into_result((self.table().session_execute())(
             self.host.ctx(),
             self.id,
             name.into(),
             arg.into(),
+            app_uuid.into(),
         ))
     }
 
     /// Queues application `name` with `arg` for the session's own thread to run at its next
     /// chance (see `HostTable::session_queue_application`); callable from any thread.
     pub fn queue_application(&self, name: &str, arg: &str) -> Result<(), Error> {
+        self.queue_application_with_uuid(name, arg, "")
+    }
+
+    /// As [`Session::queue_application`], with `app_uuid` as the application's UUID in its
+    /// events (an event-socket client's `event-uuid`; empty: the core makes one).
+    pub fn queue_application_with_uuid(
+        &self,
+        name: &str,
+        arg: &str,
+        app_uuid: &str,
+    ) -> Result<(), Error> {
         into_result((self.table().session_queue_application())(
             self.host.ctx(),
             self.id,
             name.into(),
             arg.into(),
+            app_uuid.into(),
         ))
+    }
+
+    /// Interrupts what the session waits in (a park, a sleep): that application returns and
+    /// the extension goes on (`uuid_break`).
+    pub fn break_wait(&self) -> Result<(), Error> {
+        into_result((self.table().session_break())(self.host.ctx(), self.id))
     }
 
     /// Attaches a per-channel state handler.

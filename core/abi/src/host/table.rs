@@ -73,8 +73,10 @@ pub struct HostTable {
     /// Parks the session on its own thread until it hangs up or is given something to do.
     pub session_park: extern "C" fn(HostCtx, SessionId) -> RResult<(), Error>,
     /// Runs application `name` with `arg` on the session, on the calling (session) thread.
+    /// The last argument is the application's UUID for its CHANNEL_EXECUTE events (FreeSWITCH's
+    /// `app_uuid`, e.g. an event-socket client's `event-uuid`); empty: the core makes one.
     pub session_execute:
-        extern "C" fn(HostCtx, SessionId, RStr<'_>, RStr<'_>) -> RResult<(), Error>,
+        extern "C" fn(HostCtx, SessionId, RStr<'_>, RStr<'_>, RStr<'_>) -> RResult<(), Error>,
     pub session_add_state_handler:
         extern "C" fn(HostCtx, ModuleId, SessionId, StateHandlerRecord) -> RResult<(), Error>,
     pub session_read_frame:
@@ -126,8 +128,12 @@ pub struct HostTable {
     /// Queues application `name` with `arg` to run on the session's own thread at its next
     /// chance: while it parks, sleeps or waits in a media state, or between the applications
     /// of its extension (what the event socket's `sendmsg execute` does).
+    /// The last argument is the application's UUID, as for `session_execute`.
     pub session_queue_application:
-        extern "C" fn(HostCtx, SessionId, RStr<'_>, RStr<'_>) -> RResult<(), Error>,
+        extern "C" fn(HostCtx, SessionId, RStr<'_>, RStr<'_>, RStr<'_>) -> RResult<(), Error>,
+    /// Interrupts what the session's thread waits in (a park, a sleep), as `uuid_break` does:
+    /// the waiting application returns and the extension goes on.
+    pub session_break: extern "C" fn(HostCtx, SessionId) -> RResult<(), Error>,
     /// Runs a job on the core's thread pool.
     pub run_task: extern "C" fn(HostCtx, crate::host::task::FfiTaskBox) -> RResult<(), Error>,
     /// Asks the core to hang up every call and exit.

@@ -101,12 +101,13 @@ pub fn run(options: &Options, client: Client) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let history = history_file();
+    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    // Only what a person typed belongs in the history, not a script piped in.
+    let history = history_file().filter(|_| interactive);
     if let Some(path) = &history {
         // A first run has no history yet.
         let _ = editor.load_history(path);
     }
-    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let printer = match editor.create_external_printer() {
         Ok(printer) if interactive => Printer::AbovePrompt(Box::new(printer)),
         _ => Printer::Plain,

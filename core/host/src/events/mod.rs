@@ -154,7 +154,7 @@ impl EventBus {
     }
 
     /// The event with FreeSWITCH's envelope headers in front of its own.
-    fn envelope(&self, event: Event) -> Event {
+    pub fn envelope(&self, event: Event) -> Event {
         let now_us = micros_since_epoch();
         let sequence = self.sequence.fetch_add(1, Ordering::Relaxed) + 1;
         let mut stamped = Event::new(&event.name);

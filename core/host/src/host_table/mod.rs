@@ -68,6 +68,7 @@ pub fn table() -> HostTableRef {
         reload_xml: core_fns::reload_xml,
         core_status: core_fns::core_status,
         session_queue_application: sessions::session_queue_application,
+        session_break: sessions::session_break,
         run_task: core_fns::run_task,
         shutdown: core_fns::shutdown,
     }

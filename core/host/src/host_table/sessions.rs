@@ -229,9 +229,16 @@ pub extern "C" fn session_execute(
     id: SessionId,
     name: RStr<'_>,
     arg: RStr<'_>,
+    app_uuid: RStr<'_>,
 ) -> RResult<(), Error> {
     with_session(ctx, id, "execute", |core, session| {
-        session::execute::execute(core, &session, name.as_str(), arg.as_str())
+        session::execute::execute(
+            core,
+            &session,
+            name.as_str(),
+            arg.as_str(),
+            app_uuid.as_str(),
+        )
     })
 }
 
@@ -240,10 +247,15 @@ pub extern "C" fn session_queue_application(
     id: SessionId,
     name: RStr<'_>,
     arg: RStr<'_>,
+    app_uuid: RStr<'_>,
 ) -> RResult<(), Error> {
     with_session(ctx, id, "queue application", |_, session| {
-        ops::queue_application(&session, name.as_str(), arg.as_str())
+        ops::queue_application(&session, name.as_str(), arg.as_str(), app_uuid.as_str())
     })
+}
+
+pub extern "C" fn session_break(ctx: HostCtx, id: SessionId) -> RResult<(), Error> {
+    with_session(ctx, id, "break", |_, session| ops::break_wait(&session))
 }
 
 pub extern "C" fn session_add_state_handler(
@@ -396,7 +408,13 @@ pub extern "C" fn channel_event_data(ctx: HostCtx, id: SessionId) -> ROption<Eve
         core.inner()
             .sessions
             .get(id)
-            .map(|session| channel_event(core, &session, "CHANNEL_DATA"))
+            // With the envelope headers (Core-UUID, Event-Date-*...), as FreeSWITCH's channel
+            // data carries them: the event socket's `connect` reply is this event.
+            .map(|session| {
+                core.inner()
+                    .events
+                    .envelope(channel_event(core, &session, "CHANNEL_DATA"))
+            })
             .into()
     })
 }

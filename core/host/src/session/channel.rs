@@ -91,7 +91,8 @@ pub struct ChannelData {
     pub call_uuid: String,
     pub hit_dialplan: bool,
     /// Applications queued from other threads (`sendmsg execute`), run by the session thread.
-    pub queued_applications: std::collections::VecDeque<(String, String)>,
+    /// Each entry: application, argument, application UUID (empty: the core makes one).
+    pub queued_applications: std::collections::VecDeque<(String, String, String)>,
     /// Digits from the far end not yet read by an application.
     pub dtmf: std::collections::VecDeque<ferroswitch_abi::Dtmf>,
 }

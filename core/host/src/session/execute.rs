@@ -110,7 +110,7 @@ pub fn run_extension(core: Core, session: &SessionInner) {
         }
         // A failing application was already reported (and hung up where it must); the
         // extension goes on, as FreeSWITCH's does.
-        let _ = execute(core, session, &app.name, &app.arg);
+        let _ = execute(core, session, &app.name, &app.arg, "");
         super::wait::run_queued(core, session);
     }
     let channel = session.channel();
@@ -124,7 +124,14 @@ pub fn run_extension(core: Core, session: &SessionInner) {
 /// `arg`, fires CHANNEL_EXECUTE and CHANNEL_EXECUTE_COMPLETE, leases the module while it runs.
 /// A panicking application hangs its call up with `CRASH`; an error carrying a cause hangs up
 /// with that cause.
-pub fn execute(core: Core, session: &SessionInner, name: &str, arg: &str) -> Result<(), Error> {
+/// `app_uuid` names this run in its events (FreeSWITCH's `app_uuid`); empty: a new one.
+pub fn execute(
+    core: Core,
+    session: &SessionInner,
+    name: &str,
+    arg: &str,
+    app_uuid: &str,
+) -> Result<(), Error> {
     let Some(app) = core.inner().registry.read().applications.get(name).cloned() else {
         log(
             core,
@@ -142,12 +149,13 @@ pub fn execute(core: Core, session: &SessionInner, name: &str, arg: &str) -> Res
     };
     // Only events carry it; a random id per application is not worth a syscall otherwise.
     let events = &core.inner().events;
-    let application_uuid =
-        if events.wanted("CHANNEL_EXECUTE") || events.wanted("CHANNEL_EXECUTE_COMPLETE") {
-            uuid::Uuid::new_v4().to_string()
-        } else {
-            String::new()
-        };
+    let application_uuid = if !app_uuid.is_empty() {
+        app_uuid.to_owned()
+    } else if events.wanted("CHANNEL_EXECUTE") || events.wanted("CHANNEL_EXECUTE_COMPLETE") {
+        uuid::Uuid::new_v4().to_string()
+    } else {
+        String::new()
+    };
     // An application may run inside another (a queued one while `park` waits): when it ends,
     // the outer one is current again.
     let outer = {

@@ -196,7 +196,12 @@ pub fn queue_dtmf(core: Core, session: &SessionInner, dtmf: ferroswitch_abi::Dtm
 }
 
 /// Queues an application for the session thread (see `run_queued`).
-pub fn queue_application(session: &SessionInner, name: &str, arg: &str) -> Result<(), Error> {
+pub fn queue_application(
+    session: &SessionInner,
+    name: &str,
+    arg: &str,
+    app_uuid: &str,
+) -> Result<(), Error> {
     let mut channel = session.channel();
     if !channel.is_ready() {
         return Err(Error::hung_up(format!(
@@ -206,7 +211,21 @@ pub fn queue_application(session: &SessionInner, name: &str, arg: &str) -> Resul
     }
     channel
         .queued_applications
-        .push_back((name.to_owned(), arg.to_owned()));
+        .push_back((name.to_owned(), arg.to_owned(), app_uuid.to_owned()));
+    session.notify(&channel);
+    Ok(())
+}
+
+/// Interrupts what the session's thread waits in (park, sleep): `uuid_break`.
+pub fn break_wait(session: &SessionInner) -> Result<(), Error> {
+    let mut channel = session.channel();
+    if !channel.is_ready() {
+        return Err(Error::hung_up(format!(
+            "channel {} is hanging up",
+            session.uuid
+        )));
+    }
+    channel.break_requested = true;
     session.notify(&channel);
     Ok(())
 }

@@ -34,10 +34,10 @@ pub fn wait(core: Core, session: &SessionInner, limit: Option<Duration>) -> Resu
         if channel.state_generation != generation {
             return Err(interrupted(session, "state changed"));
         }
-        if let Some((name, arg)) = channel.queued_applications.pop_front() {
+        if let Some((name, arg, app_uuid)) = channel.queued_applications.pop_front() {
             drop(channel);
             // A queued application's failure is reported by `execute`; the wait goes on.
-            let _ = execute::execute(core, session, &name, &arg);
+            let _ = execute::execute(core, session, &name, &arg, &app_uuid);
             channel = session.channel();
             continue;
         }
@@ -71,7 +71,9 @@ pub fn run_queued(core: Core, session: &SessionInner) {
             }
             channel.queued_applications.pop_front()
         };
-        let Some((name, arg)) = next else { return };
-        let _ = execute::execute(core, session, &name, &arg);
+        let Some((name, arg, app_uuid)) = next else {
+            return;
+        };
+        let _ = execute::execute(core, session, &name, &arg, &app_uuid);
     }
 }

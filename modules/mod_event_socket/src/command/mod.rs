@@ -9,9 +9,9 @@
 //! | family | commands |
 //! |---|---|
 //! | this file | `auth`, `exit`, dispatch |
-//! | [`events`] | `event`, `nixevent`, `noevents`, `myevents`, `filter`, `log`, `nolog` |
-//! | [`channel`] | `connect`, `getvar`, `sendmsg`, `linger`, `nolinger`, `divert_events`, `resume` |
-//! | [`api`] | `api`, `bgapi`, `sendevent` |
+//! | `events` | `event`, `nixevent`, `noevents`, `myevents`, `filter`, `log`, `nolog` |
+//! | `channel` | `connect`, `getvar`, `sendmsg`, `linger`, `nolinger`, `divert_events`, `resume` |
+//! | `api` | `api`, `bgapi`, `sendevent` |
 
 mod api;
 mod channel;
@@ -355,6 +355,66 @@ mod tests {
             "api bgapi reload mod_event_socket"
         );
         assert_eq!(self_unloading_rewrite("api status"), "api status");
+    }
+
+    #[test]
+    fn any_command_line_is_answered_without_panicking() {
+        let words = [
+            "api",
+            "bgapi",
+            "event",
+            "nixevent",
+            "noevents",
+            "filter",
+            "delete",
+            "add",
+            "all",
+            "myevents",
+            "sendmsg",
+            "sendevent",
+            "log",
+            "nolog",
+            "linger",
+            "nolinger",
+            "getvar",
+            "connect",
+            "divert_events",
+            "resume",
+            "exit",
+            "auth",
+            "CUSTOM",
+            "ALL",
+            "json",
+            "-",
+            "/(",
+            "u1",
+            "é",
+            "",
+            " ",
+            "\t",
+        ];
+        let switch = FakeSwitch::with_channel("u1");
+        let mut state = 7u64;
+        for _ in 0..3000 {
+            let (mut interpreter, _) = inbound();
+            let mut line = String::new();
+            for _ in 0..(state % 6) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                line.push_str(words[(state % words.len() as u64) as usize]);
+                line.push(' ');
+            }
+            let mut command = Command::new(line.trim_end());
+            command
+                .headers
+                .push(("call-command".into(), "execute".into()));
+            command
+                .headers
+                .push(("execute-app-name".into(), "x".into()));
+            let out = interpreter.handle(&command, &switch);
+            assert!(!out.is_empty(), "{line:?} got no answer");
+        }
     }
 
     #[test]
