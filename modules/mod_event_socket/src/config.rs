@@ -9,7 +9,7 @@
 //!     <param name="apply-inbound-acl" value="loopback.auto"/>
 //!     <param name="stop-on-bind-error" value="false"/>
 //!     <param name="command-log-level" value="info"/>
-//!     <param name="queue-size" value="10000"/>
+//!     <param name="queue-size" value="100000"/>
 //!   </settings>
 //! </configuration>
 //! ```
@@ -30,9 +30,12 @@ use crate::acl::Acl;
 pub const DEFAULT_PORT: u16 = 8021;
 /// The default password, as FreeSWITCH's.
 pub const DEFAULT_PASSWORD: &str = "ClueCon";
-/// The default `queue-size`. FreeSWITCH allows 100000 events per client; ten thousand
-/// channel events are already tens of megabytes held for one client that does not read.
-pub const DEFAULT_QUEUE_SIZE: usize = 10_000;
+/// The default `queue-size`, FreeSWITCH's 100000 events per client: a burst of call set-ups
+/// (a thousand calls in a second fire some thirty thousand events) must not drop a client
+/// that reads. The price is memory held for a client that stops reading, until its queue
+/// fills and it is dropped: events are shared between clients, but up to this many of them
+/// (a few KiB each) stay alive for it.
+pub const DEFAULT_QUEUE_SIZE: usize = 100_000;
 
 /// The module's settings.
 #[derive(Clone, Debug, PartialEq, Eq)]

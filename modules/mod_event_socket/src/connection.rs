@@ -15,7 +15,6 @@ use ferroswitch_abi::{Host, LogLevel};
 
 use crate::command::{lock, Interpreter, Output};
 use crate::config::EventSocketConfig;
-use crate::format::envelope;
 use crate::framer::Framer;
 use crate::host_switch::HostSwitch;
 use crate::hub::{Hub, Listener, Outgoing};
@@ -29,6 +28,10 @@ pub const FIRST_COMMAND_LIMIT: Duration = Duration::from_secs(25);
 
 /// How much of a command line goes into the command log.
 const MAX_LOGGED_COMMAND: usize = 256;
+
+/// The most bytes one write to a client carries: large enough to amortise the system call,
+/// small enough to keep the writer responsive.
+const BATCH_BYTES: usize = 256 * 1024;
 
 /// What every connection shares: the host, the settings, the hub, and the count of live
 /// connections (for a shutdown to wait on).
@@ -281,11 +284,13 @@ impl Writer {
     }
 
     /// Writes queued items until the connection ends; returns the disconnect notice's text
-    /// if the client should still get one.
+    /// if the client should still get one. Everything already queued when the writer wakes
+    /// goes out in one write (up to `BATCH_BYTES`): one system call per burst, not per event.
     fn drain(&mut self) -> Option<&'static str> {
         let mut linger_until: Option<Instant> = None;
+        let mut batch = String::new();
         loop {
-            let item = match linger_until {
+            let first = match linger_until {
                 Some(deadline) => {
                     let left = deadline.saturating_duration_since(Instant::now());
                     match self.receiver.recv_timeout(left) {
@@ -300,28 +305,52 @@ impl Writer {
                     Err(_) => return Some(GOODBYE),
                 },
             };
-            let text = match item {
-                Outgoing::Text(text) => text,
-                Outgoing::Event(event, format) => envelope(format, &event),
-                Outgoing::Log(line) => log_data(&line.record()),
-                Outgoing::ChannelDown { channel_name } => {
-                    let linger = lock(&self.listener.state).linger;
-                    let (Some(linger), Some(uuid)) = (linger, self.listener.controlled()) else {
-                        return Some(GOODBYE);
-                    };
-                    linger_until = match linger {
-                        Linger::Seconds(seconds) => {
-                            Some(Instant::now() + Duration::from_secs(u64::from(seconds)))
-                        }
-                        Linger::Forever => None,
-                    };
-                    linger_notice(&uuid, &channel_name, linger.seconds())
+            let mut next = Some(first);
+            let mut end = None;
+            while let Some(item) = next.take() {
+                match self.render(item, &mut linger_until, &mut batch) {
+                    Ok(()) if batch.len() < BATCH_BYTES => next = self.receiver.try_recv().ok(),
+                    Ok(()) => {}
+                    Err(notice) => end = Some(notice),
                 }
-                Outgoing::Close(message) => return Some(message),
-            };
-            if self.stream.write_all(text.as_bytes()).is_err() {
+            }
+            if !batch.is_empty() && self.stream.write_all(batch.as_bytes()).is_err() {
                 return None;
             }
+            batch.clear();
+            if let Some(notice) = end {
+                return notice;
+            }
         }
+    }
+
+    /// Appends what `item` sends to `batch`; `Err` ends the connection (with the disconnect
+    /// notice's text, if one is owed).
+    fn render(
+        &self,
+        item: Outgoing,
+        linger_until: &mut Option<Instant>,
+        batch: &mut String,
+    ) -> Result<(), Option<&'static str>> {
+        match item {
+            Outgoing::Text(text) => batch.push_str(&text),
+            Outgoing::Event(event, format) => batch.push_str(event.message(format)),
+            Outgoing::Log(line) => batch.push_str(&log_data(&line.record())),
+            Outgoing::ChannelDown { channel_name } => {
+                let linger = lock(&self.listener.state).linger;
+                let (Some(linger), Some(uuid)) = (linger, self.listener.controlled()) else {
+                    return Err(Some(GOODBYE));
+                };
+                *linger_until = match linger {
+                    Linger::Seconds(seconds) => {
+                        Some(Instant::now() + Duration::from_secs(u64::from(seconds)))
+                    }
+                    Linger::Forever => None,
+                };
+                batch.push_str(&linger_notice(&uuid, &channel_name, linger.seconds()));
+            }
+            Outgoing::Close(message) => return Err(Some(message)),
+        }
+        Ok(())
     }
 }

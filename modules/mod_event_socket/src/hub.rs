@@ -11,7 +11,7 @@
 use std::net::{Shutdown, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
-use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 use ferroswitch_abi::{Event, EventHandler, LogLevel, LogRecord, Logger};
@@ -26,7 +26,7 @@ pub enum Outgoing {
     /// A reply, a notice: bytes as they are.
     Text(String),
     /// An event, to write in `format`.
-    Event(Arc<Event>, EventFormat),
+    Event(Arc<SharedEvent>, EventFormat),
     /// A log line.
     Log(Arc<LogLine>),
     /// The controlled channel hung up (after its hangup event, if the client wanted that).
@@ -36,6 +36,41 @@ pub enum Outgoing {
     },
     /// Write the disconnect notice with this text and close.
     Close(&'static str),
+}
+
+/// An event as every client receives it, with each format's message text made once, by the
+/// first writer that needs it, and shared by the others.
+#[derive(Debug)]
+pub struct SharedEvent {
+    pub event: Event,
+    messages: [OnceLock<String>; 3],
+}
+
+impl SharedEvent {
+    fn new(event: Event) -> Self {
+        Self {
+            event,
+            messages: Default::default(),
+        }
+    }
+
+    /// The whole message (envelope and body) for `format`.
+    pub fn message(&self, format: EventFormat) -> &str {
+        let slot = match format {
+            EventFormat::Plain => 0,
+            EventFormat::Json => 1,
+            EventFormat::Xml => 2,
+        };
+        self.messages[slot].get_or_init(|| crate::format::envelope(format, &self.event))
+    }
+}
+
+impl std::ops::Deref for SharedEvent {
+    type Target = Event;
+
+    fn deref(&self) -> &Event {
+        &self.event
+    }
 }
 
 /// A log record, owned, to be written later by a client's writer.
@@ -228,11 +263,11 @@ impl Hub {
     /// Offers `event` to every client; never blocks.
     pub fn handle_event(&self, event: &Event) {
         let listeners = self.listeners();
-        let mut shared: Option<Arc<Event>> = None;
+        let mut shared: Option<Arc<SharedEvent>> = None;
         for listener in listeners.iter() {
             let route = lock(&listener.state).route(event);
             if let Some(format) = route.deliver {
-                let event = shared.get_or_insert_with(|| Arc::new(event.clone()));
+                let event = shared.get_or_insert_with(|| Arc::new(SharedEvent::new(event.clone())));
                 listener.push(Outgoing::Event(Arc::clone(event), format));
             }
             if route.channel_down {
