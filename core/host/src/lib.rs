@@ -11,7 +11,6 @@ pub mod config;
 pub mod console;
 pub mod core;
 pub mod events;
-pub mod expand;
 pub mod host_table;
 pub mod loader;
 pub mod logging;

@@ -68,7 +68,6 @@
 
 pub mod dialplan;
 pub mod driver;
-pub mod expand;
 pub mod hunt;
 pub mod pattern;
 pub mod route_test;

@@ -8,11 +8,11 @@ use ferroswitch_abi::prelude::*;
 use ferroswitch_abi::xml::Origin;
 
 use crate::driver::{now_seconds, State};
-use crate::expand::expand;
 use crate::hunt::trace::{ConditionReport, InlineOutcome, Step};
 use crate::hunt::{hunt, Channel, Clock, Found};
 use crate::time::civil::BrokenDown;
 use crate::time::tz::TimeZone;
+use ferroswitch_abi::expand::expand_variables as expand;
 
 /// The command's syntax.
 pub const SYNTAX: &str = "<context> <destination> [<caller_id_number>] [<name>=<value> ...]";

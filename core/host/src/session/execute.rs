@@ -3,7 +3,7 @@
 use ferroswitch_abi::{ChannelState, Error, ErrorKind, Extension, HangupCause, LogLevel};
 
 use crate::core::Core;
-use crate::expand::expand_variables;
+use ferroswitch_abi::expand::expand_variables;
 
 use super::{machine::log, ops, SessionInner};
 

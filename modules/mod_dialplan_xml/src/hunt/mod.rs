@@ -43,11 +43,11 @@ use ferroswitch_abi::CallerProfile;
 use crate::dialplan::{
     Action, Break, Condition, Dialplan, Expression, Field, RegexItem, RegexMode, Test,
 };
-use crate::expand::expand;
 use crate::pattern::{substitute, Captures, Pattern};
 use crate::time::civil::BrokenDown;
 use crate::time::tz::TimeZone;
 use crate::time::Now;
+use ferroswitch_abi::expand::expand_variables as expand;
 use trace::{ConditionReport, FieldReport, InlineOutcome, Step};
 
 /// The channel a hunt reads and changes.

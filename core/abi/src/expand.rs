@@ -1,5 +1,6 @@
-//! `${variable}` expansion in application arguments, as FreeSWITCH's
-//! `switch_channel_expand_variables` does it for the simple forms.
+//! `${variable}` expansion, as FreeSWITCH's `switch_channel_expand_variables` does it for the
+//! simple forms: the core expands application arguments with it, and a dialplan expands
+//! condition fields with it, so both read a `${var}` the same way.
 
 /// Replaces each `${name}` in `text` with `lookup(name)` (empty when unknown). Nested
 /// references inside a name (`${a_${b}}`) are expanded first. `$${...}` globals were already
