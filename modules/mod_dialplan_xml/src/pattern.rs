@@ -23,6 +23,9 @@ const MAX_GROUP: usize = 256;
 pub struct Pattern {
     source: String,
     regex: Regex,
+    /// Compiled without flags (`/.../i`, `/.../s`): it can join a [`regex::bytes::RegexSet`]
+    /// built with the same settings.
+    plain: bool,
 }
 
 impl Pattern {
@@ -55,10 +58,17 @@ impl Pattern {
         Ok(Pattern {
             source: expression.to_owned(),
             regex,
+            plain: !ignore_case && !dot_all,
         })
     }
 
     /// The expression as written (after `${var}` expansion).
+    /// The regular expression as compiled (after FreeSWITCH's rewrites), when it was compiled
+    /// without flags: what a set of patterns matched in one pass can hold.
+    pub fn set_member(&self) -> Option<&str> {
+        self.plain.then(|| self.regex.as_str())
+    }
+
     pub fn source(&self) -> &str {
         &self.source
     }

@@ -57,9 +57,15 @@ pub fn section(section: &XmlNode) -> Dialplan {
             .filter_map(|child| compiler.extension(child))
             .collect();
         let errors = compiler.errors;
+        let prefilter = if errors.is_empty() {
+            super::Prefilter::build(&extensions)
+        } else {
+            super::Prefilter::default()
+        };
         contexts.push(Context {
             name: name.to_owned(),
             origin: node.origin.clone(),
+            prefilter,
             extensions: if errors.is_empty() {
                 Ok(extensions)
             } else {

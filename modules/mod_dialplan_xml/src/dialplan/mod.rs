@@ -6,6 +6,9 @@
 //! other contexts keep working.
 
 mod compile;
+mod prefilter;
+
+pub use prefilter::Prefilter;
 
 use ferroswitch_abi::xml::{InvalidValue, Origin, XmlNode};
 
@@ -49,6 +52,8 @@ pub struct Context {
     pub origin: Origin,
     /// Its extensions in order, or every error found in it.
     pub extensions: Result<Vec<Extension>, Vec<InvalidValue>>,
+    /// Skips, in one pass, the extensions whose first condition cannot match.
+    pub prefilter: Prefilter,
 }
 
 /// An `<extension>`.

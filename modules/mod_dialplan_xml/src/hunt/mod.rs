@@ -165,7 +165,17 @@ pub fn hunt(
             });
         }
     }
-    for extension in &extensions[start..] {
+    // A traced hunt reports every condition, so only untraced ones skip (see `Prefilter`).
+    let skipped = match hunter.trace {
+        Some(_) => Vec::new(),
+        None => context
+            .prefilter
+            .skipped(extensions.len(), |field| profile.field(field).unwrap_or("")),
+    };
+    for (index, extension) in extensions.iter().enumerate().skip(start) {
+        if skipped.get(index).copied().unwrap_or(false) {
+            continue;
+        }
         hunter.step(|| Step::Extension {
             name: extension.name.clone(),
             origin: extension.origin.clone(),

@@ -682,3 +682,51 @@ fn a_context_that_does_not_compile_fails_every_hunt_in_it() {
         ["ok"]
     );
 }
+
+/// The prefilter (used by untraced hunts) skips only extensions that could not have done
+/// anything: on a dialplan mixing skippable first conditions with ones it must not skip
+/// (anti-actions, `break="never"`, time attributes, flags, expanded fields), untraced and
+/// traced hunts find the same applications and leave the same variables.
+#[test]
+fn prefiltered_hunts_find_what_full_hunts_find() {
+    let dialplan = default_context(
+        r#"<extension name="plain"><condition field="destination_number" expression="^1(\d\d)$"><action application="set" data="a=$1"/></condition></extension>
+<extension name="anti"><condition field="destination_number" expression="^2\d\d$"><action application="set" data="b=1"/><anti-action application="set" data="not_two=yes"/></condition></extension>
+<extension name="never" continue="true"><condition field="destination_number" expression="^3" break="never"><action application="set" data="c=1"/></condition><condition field="caller_id_number" expression="^1000$"><action application="set" data="after_never=yes"/></condition></extension>
+<extension name="timed"><condition field="destination_number" expression="^4" wday="1-7"><action application="set" data="d=1"/></condition></extension>
+<extension name="flagged"><condition field="destination_number" expression="/^five$/i"><action application="set" data="e=1"/></condition></extension>
+<extension name="expanded"><condition field="${marker}" expression="^on$"><action application="set" data="f=1"/></condition></extension>
+<extension name="caller"><condition field="caller_id_number" expression="^1000$"/><condition field="destination_number" expression="^6(\d)$"><action application="set" data="g=$1"/></condition></extension>
+<extension name="last"><condition field="destination_number" expression="^\d+$"><action application="set" data="h=1"/></condition></extension>"#,
+    );
+    let system = TimeZone::utc();
+    let zone = |_: &str| None;
+    let clock = Clock {
+        now: NOW,
+        system: &system,
+        zone: &zone,
+    };
+    for destination in ["142", "200", "300", "4", "FIVE", "61", "999", "x"] {
+        for marker in ["on", "off"] {
+            let profile = profile("default", destination);
+            let start = vec![("marker".to_owned(), marker.to_owned())];
+            let mut traced = Simulated {
+                profile: &profile,
+                variables: start.clone(),
+            };
+            let mut trace = Vec::new();
+            let full =
+                hunt(&dialplan, &profile, &mut traced, &clock, Some(&mut trace)).expect("hunts");
+            let mut untraced = Simulated {
+                profile: &profile,
+                variables: start,
+            };
+            let filtered = hunt(&dialplan, &profile, &mut untraced, &clock, None).expect("hunts");
+            assert_eq!(filtered, full, "destination {destination}, marker {marker}");
+            assert_eq!(
+                untraced.variables, traced.variables,
+                "destination {destination}, marker {marker}"
+            );
+        }
+    }
+}
