@@ -1,7 +1,9 @@
-//! mod_dptools: the core applications (`answer`, `hangup`, `set`, `park`, `sleep`, `log`,
-//! ...) and the `inline` dialplan, with FreeSWITCH's names and argument syntax.
+//! mod_dptools: the core applications (`answer`, `hangup`, `set`, `export`, `park`,
+//! `transfer`, `respond`, `info`, ...) and the `inline` dialplan, with FreeSWITCH's names and
+//! argument syntax.
 
 mod apps;
+mod args;
 mod inline;
 
 use ferroswitch_abi::prelude::*;

@@ -220,6 +220,16 @@ impl ChannelIo for LoopbackIo {
     }
 
     fn receive_message(&self, _session: Session, message: &ChannelMessage) -> Result<(), Error> {
+        // A loopback leg has no signalling to respond, redirect or deflect with.
+        if matches!(
+            message.kind,
+            MessageKind::RESPOND | MessageKind::REDIRECT | MessageKind::DEFLECT
+        ) {
+            return Err(Error::new(
+                ErrorKind::UNSUPPORTED,
+                "a loopback leg cannot respond, redirect or deflect",
+            ));
+        }
         // What the B leg signals, the A leg's originator sees: B answering answers A.
         if self.side != Side::B {
             return Ok(());

@@ -21,7 +21,17 @@ pub fn originate(core: Core, request: &OriginateRequest) -> Result<SessionRef, E
     let dial = dial_string::parse(&request.dial_string).map_err(|reason| {
         Error::invalid_argument(reason).with_cause(HangupCause::INVALID_NUMBER_FORMAT)
     })?;
-    let mut common: Vec<(String, String)> = dial.variables.clone();
+    let originator = request
+        .originator
+        .into_option()
+        .and_then(|id| core.inner().sessions.get(id));
+    // The originator's exported variables first, so that `{}`, `[]` and the request's own
+    // override them, as FreeSWITCH's `switch_channel_process_export` orders them.
+    let mut common: Vec<(String, String)> = originator
+        .as_ref()
+        .map(exported_variables)
+        .unwrap_or_default();
+    common.extend(dial.variables.iter().cloned());
     common.extend(
         request
             .variables
@@ -34,10 +44,6 @@ pub fn originate(core: Core, request: &OriginateRequest) -> Result<SessionRef, E
             .unwrap_or(DEFAULT_TIMEOUT_S),
         given => given,
     };
-    let originator = request
-        .originator
-        .into_option()
-        .and_then(|id| core.inner().sessions.get(id));
     let base_profile = originator
         .as_ref()
         .map(|session| session.channel().profile.clone());
@@ -88,6 +94,42 @@ pub fn originate(core: Core, request: &OriginateRequest) -> Result<SessionRef, E
         }
     }
     Err(last_error)
+}
+
+/// The variables `export` marked on `session` (see [`exports`]).
+fn exported_variables(session: &SessionRef) -> Vec<(String, String)> {
+    let channel = session.channel();
+    exports(channel.variable("export_vars").as_deref(), |name| {
+        channel.variable(name)
+    })
+}
+
+/// The variables named in `export_vars` that have a value, with the `nolocal:` prefix
+/// removed, and `export_vars` itself so that a leg passes them on when it originates in turn.
+fn exports(
+    export_vars: Option<&str>,
+    variable: impl Fn(&str) -> Option<String>,
+) -> Vec<(String, String)> {
+    let Some(names) = export_vars.filter(|names| !names.is_empty()) else {
+        return Vec::new();
+    };
+    let mut exported = vec![("export_vars".to_owned(), names.to_owned())];
+    for name in names
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+    {
+        let Some(value) = variable(name) else {
+            continue;
+        };
+        let lower = name.to_ascii_lowercase();
+        let bare = ["nolocal:", "_nolocal_"]
+            .iter()
+            .find(|prefix| lower.starts_with(*prefix))
+            .map_or(name, |prefix| &name[prefix.len()..]);
+        exported.push((bare.to_owned(), value));
+    }
+    exported
 }
 
 fn lookup<'a>(variables: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -241,5 +283,32 @@ fn wait_for_answer(
             );
         }
         seen = notifier.wait_past(seen, deadline);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::exports;
+
+    #[test]
+    fn exported_variables_pass_to_new_legs_without_their_nolocal_prefix() {
+        let variable = |name: &str| match name {
+            "colour" => Some("blue".to_owned()),
+            "nolocal:secret" => Some("42".to_owned()),
+            _ => None,
+        };
+        assert_eq!(
+            exports(Some("colour, nolocal:secret,unset"), variable),
+            vec![
+                (
+                    "export_vars".to_owned(),
+                    "colour, nolocal:secret,unset".to_owned()
+                ),
+                ("colour".to_owned(), "blue".to_owned()),
+                ("secret".to_owned(), "42".to_owned()),
+            ]
+        );
+        assert!(exports(None, variable).is_empty());
+        assert!(exports(Some(""), variable).is_empty());
     }
 }

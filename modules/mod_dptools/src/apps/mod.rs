@@ -1,11 +1,20 @@
-//! The applications, each a small type implementing [`Application`].
+//! The applications, each a small type implementing [`Application`], grouped by what they
+//! touch: the call itself here, variables, the endpoint, routing, and the log.
+
+mod info;
+mod signal;
+mod transfer;
+mod variables;
 
 use ferroswitch_abi::prelude::*;
 use ferroswitch_abi::{AnswerMode, AppFlags, ErrorKind};
 
+/// FreeSWITCH's `SAF_SUPPORT_NOMEDIA | SAF_ROUTING_EXEC`: runs without media, and inline
+/// while the dialplan is hunted.
+const INLINE_OK: AppFlags = AppFlags(AppFlags::SUPPORT_NOMEDIA.0 | AppFlags::ROUTING_EXEC.0);
+
 /// Registers every application of this module.
 pub fn register(registrar: &mut Registrar<'_>) -> Result<(), Error> {
-    let inline_ok = AppFlags(AppFlags::SUPPORT_NOMEDIA.0 | AppFlags::ROUTING_EXEC.0);
     registrar.add_application(
         ApplicationDesc::new("answer", "Answer the call", ""),
         Answer(AnswerMode::Answer),
@@ -22,16 +31,6 @@ pub fn register(registrar: &mut Registrar<'_>) -> Result<(), Error> {
         ApplicationDesc::new("hangup", "Hang up the call", "[<cause>]"),
         Hangup,
     )?;
-    registrar.add_application(
-        ApplicationDesc::new("set", "Set a channel variable", "<varname>=<value>")
-            .with_flags(inline_ok),
-        Set,
-    )?;
-    registrar.add_application(
-        ApplicationDesc::new("unset", "Unset a channel variable", "<varname>")
-            .with_flags(inline_ok),
-        Unset,
-    )?;
     registrar.add_application(ApplicationDesc::new("park", "Park the call", ""), Park)?;
     registrar.add_application(
         ApplicationDesc::new(
@@ -43,10 +42,13 @@ pub fn register(registrar: &mut Registrar<'_>) -> Result<(), Error> {
     )?;
     registrar.add_application(
         ApplicationDesc::new("log", "Logs to the logger", "<log_level> <log_string>")
-            .with_flags(inline_ok),
+            .with_flags(INLINE_OK),
         Log,
     )?;
-    Ok(())
+    variables::register(registrar)?;
+    info::register(registrar)?;
+    signal::register(registrar)?;
+    transfer::register(registrar)
 }
 
 /// An application error that ends the call the way FreeSWITCH would for a bad argument.
@@ -83,36 +85,6 @@ impl Application for Hangup {
                 .ok_or_else(|| usage("hangup", "[<cause>] (a Q.850 name or number)"))?,
         };
         session.hangup(cause)
-    }
-}
-
-/// `set name=value`; an empty value (`set name=`) unsets, as in FreeSWITCH.
-struct Set;
-
-impl Application for Set {
-    fn run(&self, session: Session, arg: &str) -> Result<(), Error> {
-        let (name, value) = arg
-            .split_once('=')
-            .ok_or_else(|| usage("set", "<varname>=<value>"))?;
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(usage("set", "<varname>=<value>"));
-        }
-        session.set_variable(name, Some(value).filter(|value| !value.is_empty()))?;
-        session.log(LogLevel::Debug, &format!("SET [{name}]=[{value}]"));
-        Ok(())
-    }
-}
-
-struct Unset;
-
-impl Application for Unset {
-    fn run(&self, session: Session, arg: &str) -> Result<(), Error> {
-        let name = arg.trim();
-        if name.is_empty() {
-            return Err(usage("unset", "<varname>"));
-        }
-        session.set_variable(name, None)
     }
 }
 
