@@ -93,6 +93,8 @@ pub struct ChannelData {
     /// Applications queued from other threads (`sendmsg execute`), run by the session thread.
     /// Each entry: application, argument, application UUID (empty: the core makes one).
     pub queued_applications: std::collections::VecDeque<(String, String, String)>,
+    /// Threads waiting on the session's signal now (see `SessionInner::notify`).
+    pub waiters: u32,
     /// Digits from the far end not yet read by an application.
     pub dtmf: std::collections::VecDeque<ferroswitch_abi::Dtmf>,
 }
@@ -132,6 +134,7 @@ impl ChannelData {
             call_uuid: uuid.to_owned(),
             hit_dialplan: false,
             queued_applications: std::collections::VecDeque::new(),
+            waiters: 0,
             dtmf: std::collections::VecDeque::new(),
         }
     }

@@ -68,10 +68,7 @@ fn next_step(session: &SessionInner, last: &mut u64) -> Step {
         if idle && channel.is_ready() && !channel.queued_applications.is_empty() {
             return Step::RunQueued;
         }
-        channel = session
-            .signal
-            .wait(channel)
-            .unwrap_or_else(|poison| poison.into_inner());
+        channel = session.wait_signal(channel);
     }
 }
 

@@ -109,10 +109,46 @@ impl SessionInner {
 
     /// Wakes the session thread, any application waiting on it, and originate waiters.
     pub fn notify(&self, channel: &ChannelData) {
-        self.signal.notify_all();
+        // std's notify makes a system call even with no one waiting; a call changes state
+        // often enough for that to matter. Waiters count themselves under the same lock.
+        if channel.waiters > 0 {
+            self.signal.notify_all();
+        }
         for observer in &channel.observers {
             observer.notify();
         }
+    }
+}
+
+impl SessionInner {
+    /// Waits for a notification (with the channel lock, which the wait releases meanwhile).
+    pub fn wait_signal<'a>(
+        &self,
+        mut channel: MutexGuard<'a, ChannelData>,
+    ) -> MutexGuard<'a, ChannelData> {
+        channel.waiters += 1;
+        let mut channel = self
+            .signal
+            .wait(channel)
+            .unwrap_or_else(|poison| poison.into_inner());
+        channel.waiters -= 1;
+        channel
+    }
+
+    /// Waits for a notification for at most `limit`.
+    pub fn wait_signal_timeout<'a>(
+        &self,
+        mut channel: MutexGuard<'a, ChannelData>,
+        limit: std::time::Duration,
+    ) -> MutexGuard<'a, ChannelData> {
+        channel.waiters += 1;
+        let mut channel = self
+            .signal
+            .wait_timeout(channel, limit)
+            .unwrap_or_else(|poison| poison.into_inner())
+            .0;
+        channel.waiters -= 1;
+        channel
     }
 }
 

@@ -47,16 +47,9 @@ pub fn wait(core: Core, session: &SessionInner, limit: Option<Duration>) -> Resu
                 if now >= deadline {
                     return Ok(());
                 }
-                session
-                    .signal
-                    .wait_timeout(channel, deadline - now)
-                    .unwrap_or_else(|poison| poison.into_inner())
-                    .0
+                session.wait_signal_timeout(channel, deadline - now)
             }
-            None => session
-                .signal
-                .wait(channel)
-                .unwrap_or_else(|poison| poison.into_inner()),
+            None => session.wait_signal(channel),
         };
     }
 }
