@@ -41,6 +41,7 @@
 //! [`ErrorKind::PANICKED`], so a faulty module fails one call, never the process. Nothing but
 //! types from this crate and `abi_stable`'s FFI-safe types crosses the boundary.
 
+pub mod codec_string;
 pub mod error;
 pub mod expand;
 pub mod guard;

@@ -14,6 +14,7 @@ pub mod events;
 pub mod host_table;
 pub mod loader;
 pub mod logging;
+pub mod media;
 pub mod registry;
 pub mod session;
 pub mod settings;

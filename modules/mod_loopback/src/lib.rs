@@ -6,6 +6,7 @@
 //! media) A is marked so; when either hangs up, the other hangs up with the same cause.
 
 mod dial;
+mod media;
 mod pair;
 
 use ferroswitch_abi::prelude::*;

@@ -1,18 +1,18 @@
 //! The two legs of a loopback call and what joins them.
 
-use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError, TrySendError};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
 
 use abi_stable::std_types::{ROption, RVec, Tuple2};
 use ferroswitch_abi::kinds::endpoint::channel_io;
 use ferroswitch_abi::prelude::*;
 use ferroswitch_abi::{
-    AnswerMode, ChannelIo, ChannelMessage, Dtmf, Endpoint, FrameMeta, KillSignal, MessageKind,
-    NewSession, OutgoingChannel, OutgoingRequest, StateFlow,
+    AnswerMode, ChannelIo, ChannelMessage, Dtmf, Endpoint, FfiTimerInstanceBox, FrameMeta,
+    KillSignal, MediaParams, MessageKind, NewSession, OutgoingChannel, OutgoingRequest, StateFlow,
 };
 
 use crate::dial::LoopbackTarget;
+use crate::media;
 
 /// Frames queued between the legs; a leg that does not read loses the oldest audio rather
 /// than blocking its peer.
@@ -37,6 +37,9 @@ pub struct Pair {
     to_b: SyncSender<Frame>,
     from_b: Mutex<Receiver<Frame>>,
     from_a: Mutex<Receiver<Frame>>,
+    /// The codec both legs speak (what the A leg's codec string asked for, resolved by the
+    /// core); `None`: linear audio.
+    media: OnceLock<MediaParams>,
 }
 
 impl Pair {
@@ -52,6 +55,7 @@ impl Pair {
             to_b,
             from_b: Mutex::new(from_b),
             from_a: Mutex::new(from_a),
+            media: OnceLock::new(),
         }
     }
 
@@ -82,12 +86,21 @@ impl Endpoint for LoopbackEndpoint {
         let pair = Arc::new(Pair::new(self.host, target));
         let _ = pair.a.set(session.id());
         session.set_variable("loopback_leg", Some("A"))?;
+        if let Some(params) = media::requested(&session)? {
+            session.set_media(&params).map_err(|error| {
+                Error::new(
+                    error.kind,
+                    format!("loopback cannot carry {}: {}", params.codec, error.message),
+                )
+                .with_cause(HangupCause::INCOMPATIBLE_DESTINATION)
+            })?;
+            if let Some(resolved) = session.media() {
+                let _ = pair.media.set(resolved);
+            }
+        }
         Ok(OutgoingChannel {
             name: name.into(),
-            io: channel_io(LoopbackIo {
-                pair,
-                side: Side::A,
-            }),
+            io: channel_io(LoopbackIo::new(pair, Side::A)),
         })
     }
 }
@@ -96,9 +109,48 @@ impl Endpoint for LoopbackEndpoint {
 struct LoopbackIo {
     pair: Arc<Pair>,
     side: Side,
+    /// Paces this leg's reads: one frame per packet time, as a real line delivers them.
+    clock: Mutex<Option<FfiTimerInstanceBox>>,
 }
 
 impl LoopbackIo {
+    fn new(pair: Arc<Pair>, side: Side) -> Self {
+        Self {
+            pair,
+            side,
+            clock: Mutex::new(None),
+        }
+    }
+
+    /// Waits for this leg's next frame time, starting its clock on the first read.
+    fn wait_for_tick(&self, session: Session, params: &MediaParams) -> Result<(), Error> {
+        let mut clock = self.clock.lock().unwrap_or_else(|poison| poison.into_inner());
+        if clock.is_none() {
+            let timer = session
+                .variable("timer_name")
+                .filter(|name| !name.is_empty())
+                .unwrap_or_else(|| "soft".to_owned());
+            let started = self
+                .pair
+                .host
+                .start_timer(
+                    &timer,
+                    u32::from(params.ptime_ms),
+                    params.samples_per_frame() as u32,
+                )
+                .map_err(|error| {
+                    Error::new(
+                        error.kind,
+                        format!("loopback media needs timer {timer}: {}", error.message),
+                    )
+                })?;
+            *clock = Some(started);
+        }
+        match clock.as_mut() {
+            Some(clock) => clock.next().into_result().map(|_| ()),
+            None => Ok(()),
+        }
+    }
     /// Creates the B leg when A initialises (as FreeSWITCH's loopback does in on_init).
     fn start_b_leg(&self, a: Session) -> Result<(), Error> {
         let pair = &self.pair;
@@ -126,13 +178,13 @@ impl LoopbackIo {
             channel_name: format!("loopback/{}-b", pair.target.exten).into(),
             caller_profile: profile,
             variables,
-            io: channel_io(LoopbackIo {
-                pair: Arc::clone(pair),
-                side: Side::B,
-            }),
+            io: channel_io(LoopbackIo::new(Arc::clone(pair), Side::B)),
             partner: ROption::RSome(a.id()),
         })?;
         let _ = pair.b.set(b.id());
+        if let Some(params) = pair.media.get() {
+            b.set_media(params)?;
+        }
         a.set_variable("other_loopback_leg_uuid", Some(&b.uuid()))?;
         Ok(())
     }
@@ -160,24 +212,27 @@ impl ChannelIo for LoopbackIo {
 
     fn read_frame(
         &self,
-        _session: Session,
+        session: Session,
         buf: &mut [u8],
-        timeout_ms: u32,
+        _timeout_ms: u32,
     ) -> Result<FrameMeta, Error> {
+        let params = self.pair.media.get().cloned().unwrap_or_default();
+        self.wait_for_tick(session, &params)?;
         let receiver = match self.side {
             Side::A => &self.pair.from_b,
             Side::B => &self.pair.from_a,
         };
         let receiver = receiver.lock().unwrap_or_else(|poison| poison.into_inner());
-        match receiver.recv_timeout(Duration::from_millis(u64::from(timeout_ms))) {
+        match receiver.try_recv() {
             Ok((mut meta, payload)) => {
                 let len = payload.len().min(buf.len());
                 buf[..len].copy_from_slice(&payload[..len]);
                 meta.len = len as u32;
                 Ok(meta)
             }
-            Err(RecvTimeoutError::Timeout) => Err(Error::timeout()),
-            Err(RecvTimeoutError::Disconnected) => Err(Error::hung_up("loopback peer is gone")),
+            // Nothing was said this frame time: comfort noise, as a line would deliver.
+            Err(TryRecvError::Empty) => Ok(media::silence(&params)),
+            Err(TryRecvError::Disconnected) => Err(Error::hung_up("loopback peer is gone")),
         }
     }
 

@@ -8,8 +8,8 @@ use abi_stable::{
 use crate::{
     host::{handle::into_result, Host},
     kinds::state_handler::{StateHandler, StateHandlerDesc, StateHandlerRecord},
-    AnswerMode, CallerProfile, ChannelFlags, ChannelMessage, ChannelState, Dtmf, Error, FrameMeta,
-    HangupCause, LogLevel, SessionId,
+    AnswerMode, AudioFrame, CallerProfile, ChannelFlags, ChannelMessage, ChannelState, Dtmf, Error,
+    FrameMeta, HangupCause, LogLevel, MediaParams, SessionId,
 };
 
 /// A handle to one session: an id and the host. Copying it is free; it stays safe to use
@@ -240,6 +240,76 @@ impl Session {
             meta,
             payload.into(),
         ))
+    }
+
+    /// Declares the codec the channel's endpoint reads and writes (endpoints call this once
+    /// media is negotiated).
+    pub fn set_media(&self, params: &MediaParams) -> Result<(), Error> {
+        into_result((self.table().session_set_media())(
+            self.host.ctx(),
+            self.id,
+            params,
+        ))
+    }
+
+    /// The codec the channel's endpoint speaks; `None` once the session is gone.
+    pub fn media(&self) -> Option<MediaParams> {
+        (self.table().session_media())(self.host.ctx(), self.id).into_option()
+    }
+
+    /// Reads the next frame as linear samples at `rate` into `pcm` (decoded and resampled
+    /// by the core). `ErrorKind::TIMEOUT` when none arrived within `timeout_ms`.
+    pub fn read_audio(
+        &self,
+        pcm: &mut [i16],
+        rate: u32,
+        timeout_ms: u32,
+    ) -> Result<AudioFrame, Error> {
+        into_result((self.table().session_read_audio())(
+            self.host.ctx(),
+            self.id,
+            pcm.into(),
+            rate,
+            timeout_ms,
+        ))
+    }
+
+    /// Writes linear samples at `rate` (resampled, framed and encoded by the core).
+    pub fn write_audio(&self, pcm: &[i16], rate: u32) -> Result<(), Error> {
+        into_result((self.table().session_write_audio())(
+            self.host.ctx(),
+            self.id,
+            pcm.into(),
+            rate,
+        ))
+    }
+
+    /// Bridges this session (on its own thread) with the answered leg `peer` until either
+    /// hangs up or this one is transferred or told to break.
+    pub fn bridge(&self, peer: &Session) -> Result<(), Error> {
+        into_result((self.table().session_bridge())(
+            self.host.ctx(),
+            self.id,
+            peer.id(),
+        ))
+    }
+
+    /// Hunts `destination` in `dialplan` and `context` (empty: the channel's own) without
+    /// running it; `None` when nothing matched.
+    pub fn hunt(
+        &self,
+        destination: &str,
+        dialplan: &str,
+        context: &str,
+    ) -> Result<Option<crate::Extension>, Error> {
+        into_result((self.table().dialplan_hunt())(
+            self.host.ctx(),
+            self.id,
+            destination.into(),
+            dialplan.into(),
+            context.into(),
+        ))
+        .map(ROption::into_option)
     }
 
     /// Sends a DTMF digit to the far end.

@@ -15,9 +15,9 @@ use crate::{
         state_handler::StateHandlerRecord,
         timer::FfiTimerInstanceBox,
     },
-    AnswerMode, CallerProfile, ChannelFlags, ChannelMessage, ChannelState, CoreStatus, Dtmf, Error,
-    Event, FrameMeta, HangupCause, InterfaceInfo, InterfaceKind, LogLevel, ModuleId, ModuleInfo,
-    NewSession, OriginateRequest, SessionId,
+    AnswerMode, AudioFrame, CallerProfile, ChannelFlags, ChannelMessage, ChannelState, CoreStatus, Dtmf, Error,
+    Event, FrameMeta, HangupCause, InterfaceInfo, InterfaceKind, LogLevel, MediaParams, ModuleId,
+    ModuleInfo, NewSession, OriginateRequest, SessionId,
 };
 
 /// Variables as name/value pairs.
@@ -139,4 +139,32 @@ pub struct HostTable {
     /// Asks the core to hang up every call and exit.
     #[sabi(last_prefix_field)]
     pub shutdown: extern "C" fn(HostCtx),
+
+    // --- media through the core (appended after the first prefix) ---
+    /// Declares the codec the channel's endpoint reads and writes. Fails, naming the codec,
+    /// when no loaded module provides it at that rate.
+    pub session_set_media: extern "C" fn(HostCtx, SessionId, &MediaParams) -> RResult<(), Error>,
+    /// The codec the channel's endpoint speaks (linear 8 kHz if it never declared one).
+    pub session_media: extern "C" fn(HostCtx, SessionId) -> ROption<MediaParams>,
+    /// Reads the next frame decoded to linear samples at the given rate (the core decodes
+    /// with the channel's codec and resamples). Arguments: buffer, rate, timeout in ms.
+    pub session_read_audio:
+        extern "C" fn(HostCtx, SessionId, RSliceMut<'_, i16>, u32, u32) -> RResult<AudioFrame, Error>,
+    /// Writes linear samples at the given rate: the core resamples, gathers whole frames of
+    /// the channel's packet time and encodes them with the channel's codec.
+    pub session_write_audio:
+        extern "C" fn(HostCtx, SessionId, RSlice<'_, i16>, u32) -> RResult<(), Error>,
+    /// Bridges the calling session (first id, on its own thread) with an answered leg: media
+    /// flows both ways (transcoded when the codecs differ) until either hangs up or the
+    /// caller is transferred or told to break.
+    pub session_bridge: extern "C" fn(HostCtx, SessionId, SessionId) -> RResult<(), Error>,
+    /// Hunts `destination` in `dialplan` and `context` (empty: the channel's own) for the
+    /// session without running anything: what `execute_extension` runs.
+    pub dialplan_hunt: extern "C" fn(
+        HostCtx,
+        SessionId,
+        RStr<'_>,
+        RStr<'_>,
+        RStr<'_>,
+    ) -> RResult<ROption<Extension>, Error>,
 }

@@ -7,6 +7,7 @@ mod frame;
 mod ids;
 mod info;
 mod log;
+mod media;
 mod message;
 mod state;
 
@@ -20,5 +21,6 @@ pub use info::{
     OriginateRequest, CHANNEL_COLUMNS,
 };
 pub use log::{LogLevel, LogRecord};
+pub use media::{AudioFrame, MediaParams};
 pub use message::{ChannelMessage, KillSignal, MessageKind};
 pub use state::{ChannelState, StateFlow, StateMask};

@@ -93,21 +93,47 @@ fn codec(
         .ok_or_else(|| Error::not_found(format!("no codec named {name} is loaded")))
 }
 
+/// A new encoder of codec `name`, leasing its module for as long as it lives.
+pub fn new_encoder(
+    core: Core,
+    name: &str,
+    settings: &CodecSettings,
+) -> Result<FfiEncoderBox, Error> {
+    let codec = codec(core, name)?;
+    let inner = codec.record.object.encoder(settings).into_result()?;
+    Ok(FfiEncoder_TO::from_value(
+        Leased {
+            inner,
+            _lease: codec.lease(),
+        },
+        TD_Opaque,
+    ))
+}
+
+/// A new decoder of codec `name`, leasing its module for as long as it lives.
+pub fn new_decoder(
+    core: Core,
+    name: &str,
+    settings: &CodecSettings,
+) -> Result<FfiDecoderBox, Error> {
+    let codec = codec(core, name)?;
+    let inner = codec.record.object.decoder(settings).into_result()?;
+    Ok(FfiDecoder_TO::from_value(
+        Leased {
+            inner,
+            _lease: codec.lease(),
+        },
+        TD_Opaque,
+    ))
+}
+
 pub extern "C" fn codec_encoder(
     ctx: HostCtx,
     name: RStr<'_>,
     settings: &CodecSettings,
 ) -> RResult<FfiEncoderBox, Error> {
     guard("codec_encoder", || {
-        let codec = codec(core(ctx), name.as_str())?;
-        let inner = codec.record.object.encoder(settings).into_result()?;
-        Ok(FfiEncoder_TO::from_value(
-            Leased {
-                inner,
-                _lease: codec.lease(),
-            },
-            TD_Opaque,
-        ))
+        new_encoder(core(ctx), name.as_str(), settings)
     })
 }
 
@@ -117,15 +143,7 @@ pub extern "C" fn codec_decoder(
     settings: &CodecSettings,
 ) -> RResult<FfiDecoderBox, Error> {
     guard("codec_decoder", || {
-        let codec = codec(core(ctx), name.as_str())?;
-        let inner = codec.record.object.decoder(settings).into_result()?;
-        Ok(FfiDecoder_TO::from_value(
-            Leased {
-                inner,
-                _lease: codec.lease(),
-            },
-            TD_Opaque,
-        ))
+        new_decoder(core(ctx), name.as_str(), settings)
     })
 }
 

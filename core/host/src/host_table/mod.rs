@@ -2,7 +2,8 @@
 //! its own panics (a panic must not unwind into a module) and answers with an error value.
 
 mod core_fns;
-mod media;
+pub mod media;
+mod session_media;
 mod sessions;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -71,6 +72,12 @@ pub fn table() -> HostTableRef {
         session_break: sessions::session_break,
         run_task: core_fns::run_task,
         shutdown: core_fns::shutdown,
+        session_set_media: session_media::session_set_media,
+        session_media: session_media::session_media,
+        session_read_audio: session_media::session_read_audio,
+        session_write_audio: session_media::session_write_audio,
+        session_bridge: session_media::session_bridge,
+        dialplan_hunt: session_media::dialplan_hunt,
     }
     .leak_into_prefix()
 }

@@ -305,12 +305,9 @@ pub extern "C" fn session_write_frame(
     payload: RSlice<'_, u8>,
 ) -> RResult<(), Error> {
     with_session(ctx, id, "write_frame", |core, session| {
-        let io = session
-            .io()
-            .ok_or_else(|| Error::hung_up("the channel has no media"))?;
-        io.object
-            .write_frame(io.session_handle(core, &session), meta, payload)
-            .into_result()
+        session
+            .media
+            .write_frame(core, &session, meta, payload.as_slice())
     })
 }
 

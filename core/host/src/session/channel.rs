@@ -97,6 +97,8 @@ pub struct ChannelData {
     pub waiters: u32,
     /// Digits from the far end not yet read by an application.
     pub dtmf: std::collections::VecDeque<ferroswitch_abi::Dtmf>,
+    /// The session this one's media is bridged with, while the bridge lasts.
+    pub bridge_peer: Option<ferroswitch_abi::SessionId>,
 }
 
 impl ChannelData {
@@ -136,6 +138,7 @@ impl ChannelData {
             queued_applications: std::collections::VecDeque::new(),
             waiters: 0,
             dtmf: std::collections::VecDeque::new(),
+            bridge_peer: None,
         }
     }
 

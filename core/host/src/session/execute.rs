@@ -16,6 +16,58 @@ pub fn route(core: Core, session: &SessionInner) {
         channel.hit_dialplan = true;
         channel.profile.clone()
     };
+    if let Some(extension) = find_extension(core, session, &profile) {
+        if !session.channel().is_ready() {
+            return;
+        }
+        let mut channel = session.channel();
+        if channel.state == ChannelState::Routing {
+            channel.extension = Some(extension);
+            channel.set_state(ChannelState::Execute);
+            session.notify(&channel);
+        }
+        return;
+    }
+    if session.channel().state == ChannelState::Routing {
+        log(
+            core,
+            session,
+            LogLevel::Info,
+            format_args!(
+                "No route, aborting: {} in context {}",
+                profile.destination_number, profile.context
+            ),
+        );
+        ops::hangup(core, session, HangupCause::NO_ROUTE_DESTINATION);
+    }
+}
+
+/// Hunts `destination` in `dialplan` and `context` (empty: the channel's own) without
+/// running or routing anything: what `execute_extension` runs in place.
+pub fn hunt(
+    core: Core,
+    session: &SessionInner,
+    destination: &str,
+    dialplan: &str,
+    context: &str,
+) -> Result<Option<Extension>, Error> {
+    let mut profile = session.channel().profile.clone();
+    profile.destination_number = destination.into();
+    if !dialplan.is_empty() {
+        profile.dialplan = dialplan.into();
+    }
+    if !context.is_empty() {
+        profile.context = context.into();
+    }
+    Ok(find_extension(core, session, &profile))
+}
+
+/// The first extension the dialplans `profile` names find for it.
+fn find_extension(
+    core: Core,
+    session: &SessionInner,
+    profile: &ferroswitch_abi::CallerProfile,
+) -> Option<Extension> {
     let dialplans = if profile.dialplan.is_empty() {
         "XML".to_owned()
     } else {
@@ -41,14 +93,11 @@ pub fn route(core: Core, session: &SessionInner) {
         match dialplan
             .record
             .object
-            .hunt(handle, &profile, arg.into())
+            .hunt(handle, profile, arg.into())
             .into_result()
         {
             Ok(found) => {
                 if let Some(extension) = found.into_option() {
-                    if !session.channel().is_ready() {
-                        return;
-                    }
                     log(
                         core,
                         session,
@@ -59,13 +108,7 @@ pub fn route(core: Core, session: &SessionInner) {
                             extension.applications.len()
                         ),
                     );
-                    let mut channel = session.channel();
-                    if channel.state == ChannelState::Routing {
-                        channel.extension = Some(extension);
-                        channel.set_state(ChannelState::Execute);
-                        session.notify(&channel);
-                    }
-                    return;
+                    return Some(extension);
                 }
             }
             Err(error) => log(
@@ -79,18 +122,7 @@ pub fn route(core: Core, session: &SessionInner) {
             ),
         }
     }
-    if session.channel().state == ChannelState::Routing {
-        log(
-            core,
-            session,
-            LogLevel::Info,
-            format_args!(
-                "No route, aborting: {} in context {}",
-                profile.destination_number, profile.context
-            ),
-        );
-        ops::hangup(core, session, HangupCause::NO_ROUTE_DESTINATION);
-    }
+    None
 }
 
 /// Runs the extension's applications in order while the channel stays ready and in

@@ -169,6 +169,7 @@ fn standard(core: Core, session: &SessionInner, state: ChannelState) {
             }
         }
         ChannelState::Execute => execute::run_extension(core, session),
+        ChannelState::ExchangeMedia => super::bridge::exchange_media(core, session),
         ChannelState::Hangup => {
             record_end(session);
             fire(core, session, "CHANNEL_HANGUP_COMPLETE");

@@ -1,6 +1,7 @@
 //! Sessions: one channel each, driven through FreeSWITCH's channel states by a thread of its
 //! own (applications block on their session, as in FreeSWITCH).
 
+pub mod bridge;
 pub mod channel;
 mod control;
 pub mod dial_string;
@@ -64,6 +65,8 @@ pub struct SessionInner {
     /// Event handlers therefore must not call back into the same session synchronously.
     event_order: Mutex<()>,
     io: OnceLock<ChannelIo>,
+    /// The codec the endpoint speaks and the core's decoding and encoding for it.
+    pub media: crate::media::ChannelMedia,
 }
 
 impl SessionInner {

@@ -154,6 +154,7 @@ impl SessionTable {
             signal: Condvar::new(),
             event_order: Mutex::new(()),
             io: OnceLock::new(),
+            media: Default::default(),
         });
         let mut index = self
             .index
