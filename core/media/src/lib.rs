@@ -18,3 +18,4 @@
 
 pub mod rtcp;
 pub mod rtp;
+pub mod jitter;
