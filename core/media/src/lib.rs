@@ -19,3 +19,4 @@
 pub mod rtcp;
 pub mod rtp;
 pub mod jitter;
+pub mod telephone_event;
