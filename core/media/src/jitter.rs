@@ -111,7 +111,10 @@ pub enum Pushed {
 pub enum Popped<'a> {
     Frame(Frame<'a>),
     /// This frame is missing: conceal it.
-    Lost { sequence: u16, timestamp: u32 },
+    Lost {
+        sequence: u16,
+        timestamp: u32,
+    },
     /// Nothing to play: buffering, a silence (DTX) gap, or no stream.
     Empty,
 }
@@ -295,7 +298,8 @@ impl JitterBuffer {
             Some(stream) if stream.ssrc == header.ssrc => stream,
             Some(stream) => {
                 if let Some((previous, changed_at)) = self.previous_ssrc {
-                    let recent = arrival.saturating_duration_since(changed_at) < STALE_SOURCE_WINDOW;
+                    let recent =
+                        arrival.saturating_duration_since(changed_at) < STALE_SOURCE_WINDOW;
                     if previous == header.ssrc && recent {
                         return Pushed::StaleSource;
                     }
@@ -451,9 +455,9 @@ impl JitterBuffer {
         if was_empty || sequence_distance(stream.highest, header.sequence) > 0 {
             stream.highest = header.sequence;
         }
-        if let Some(peak) = self
-            .delay
-            .handle_arrival(arrival, header.timestamp, self.config.clock_rate)
+        if let Some(peak) =
+            self.delay
+                .handle_arrival(arrival, header.timestamp, self.config.clock_rate)
         {
             self.retarget(peak);
         }
@@ -586,7 +590,6 @@ impl JitterBuffer {
         // Only called on paths where a packet has started a stream.
         self.stream.as_mut().expect("a stream has started")
     }
-
 }
 
 impl Slot {

@@ -16,7 +16,8 @@
 //!
 //! Input from the network never panics: every parser returns a typed error.
 
+pub mod jitter;
 pub mod rtcp;
 pub mod rtp;
-pub mod jitter;
+pub mod sdp;
 pub mod telephone_event;

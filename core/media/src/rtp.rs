@@ -32,7 +32,9 @@ pub enum RtpError {
     #[error("RTP padding bit set but the padding count is 0")]
     ZeroPadding,
     /// The padding count is larger than what follows the header.
-    #[error("RTP padding of {padding} bytes is larger than the {available} bytes after the header")]
+    #[error(
+        "RTP padding of {padding} bytes is larger than the {available} bytes after the header"
+    )]
     PaddingTooLarge { padding: usize, available: usize },
     /// The buffer given to write into cannot hold the packet.
     #[error("buffer of {capacity} bytes cannot hold an RTP packet of {needed} bytes")]
@@ -389,10 +391,7 @@ pub fn timestamp_distance(from: u32, to: u32) -> i32 {
 }
 
 fn write_fixed(out: &mut [u8], header: &RtpHeader, padding: bool, extension: bool, csrcs: u8) {
-    out[0] = RTP_VERSION << 6
-        | u8::from(padding) << 5
-        | u8::from(extension) << 4
-        | (csrcs & 0x0f);
+    out[0] = RTP_VERSION << 6 | u8::from(padding) << 5 | u8::from(extension) << 4 | (csrcs & 0x0f);
     out[1] = u8::from(header.marker) << 7 | (header.payload_type & 0x7f);
     out[2..4].copy_from_slice(&header.sequence.to_be_bytes());
     out[4..8].copy_from_slice(&header.timestamp.to_be_bytes());

@@ -227,8 +227,8 @@ impl DtmfSender {
     ) -> Result<(), TelephoneEventError> {
         let event = digit_to_event(digit).ok_or(TelephoneEventError::NotADigit(digit))?;
         let samples = duration.as_nanos() * u128::from(self.clock_rate) / 1_000_000_000;
-        let total = u16::try_from(samples)
-            .map_err(|_| TelephoneEventError::DurationTooLong(duration))?;
+        let total =
+            u16::try_from(samples).map_err(|_| TelephoneEventError::DurationTooLong(duration))?;
         if total == 0 {
             return Err(TelephoneEventError::ZeroDuration);
         }
@@ -492,7 +492,10 @@ mod tests {
             .send_digit(start, 1000, '#', Duration::from_millis(100))
             .unwrap();
         assert!(sender.poll_transmit(start).is_some());
-        assert!(sender.poll_transmit(start).is_none(), "one packet per ptime");
+        assert!(
+            sender.poll_transmit(start).is_none(),
+            "one packet per ptime"
+        );
         let packets = collect(&mut sender);
         // The first (taken above), three updates, three end packets.
         assert_eq!(packets.len(), 6);
@@ -500,7 +503,9 @@ mod tests {
         assert_eq!(durations, [320, 480, 640, 800, 800, 800]);
         let ends: Vec<bool> = packets.iter().map(|(_, p)| p.event.end).collect();
         assert_eq!(ends, [false, false, false, true, true, true]);
-        assert!(packets.iter().all(|(_, p)| p.timestamp == 1000 && !p.marker));
+        assert!(packets
+            .iter()
+            .all(|(_, p)| p.timestamp == 1000 && !p.marker));
         assert_eq!(packets[5].0, start + PTIME * 6);
         assert!(!sender.is_sending());
     }
@@ -554,11 +559,14 @@ mod tests {
     fn receiver_reports_once_despite_three_end_packets() {
         let now = Instant::now();
         let mut rx = DtmfReceiver::new(8000);
-        rx.handle_packet(now, 500, true, &packet(3, false, 160)).unwrap();
-        rx.handle_packet(now, 500, false, &packet(3, false, 320)).unwrap();
+        rx.handle_packet(now, 500, true, &packet(3, false, 160))
+            .unwrap();
+        rx.handle_packet(now, 500, false, &packet(3, false, 320))
+            .unwrap();
         assert_eq!(rx.poll_event(), None);
         for _ in 0..3 {
-            rx.handle_packet(now, 500, false, &packet(3, true, 480)).unwrap();
+            rx.handle_packet(now, 500, false, &packet(3, true, 480))
+                .unwrap();
         }
         let event = rx.poll_event().unwrap();
         assert_eq!(event.digit, '3');
@@ -571,11 +579,17 @@ mod tests {
     fn lost_end_packets_end_the_digit_on_the_next_event() {
         let now = Instant::now();
         let mut rx = DtmfReceiver::new(8000);
-        rx.handle_packet(now, 500, true, &packet(1, false, 320)).unwrap();
-        rx.handle_packet(now, 2000, true, &packet(2, false, 160)).unwrap();
+        rx.handle_packet(now, 500, true, &packet(1, false, 320))
+            .unwrap();
+        rx.handle_packet(now, 2000, true, &packet(2, false, 160))
+            .unwrap();
         let first = rx.poll_event().unwrap();
-        assert_eq!((first.digit, first.duration), ('1', Duration::from_millis(40)));
-        rx.handle_packet(now, 2000, false, &packet(2, true, 400)).unwrap();
+        assert_eq!(
+            (first.digit, first.duration),
+            ('1', Duration::from_millis(40))
+        );
+        rx.handle_packet(now, 2000, false, &packet(2, true, 400))
+            .unwrap();
         assert_eq!(rx.poll_event().unwrap().digit, '2');
     }
 
@@ -583,7 +597,8 @@ mod tests {
     fn lost_end_packets_end_the_digit_after_the_timeout() {
         let now = Instant::now();
         let mut rx = DtmfReceiver::new(8000);
-        rx.handle_packet(now, 500, true, &packet(9, false, 160)).unwrap();
+        rx.handle_packet(now, 500, true, &packet(9, false, 160))
+            .unwrap();
         let at = rx.poll_timeout().unwrap();
         assert_eq!(at, now + Duration::from_millis(500));
         rx.handle_timeout(at - Duration::from_millis(1));
@@ -591,7 +606,8 @@ mod tests {
         rx.handle_timeout(at);
         assert_eq!(rx.poll_event().unwrap().digit, '9');
         // A late end packet of that event is not a second key press.
-        rx.handle_packet(at, 500, false, &packet(9, true, 800)).unwrap();
+        rx.handle_packet(at, 500, false, &packet(9, true, 800))
+            .unwrap();
         assert_eq!(rx.poll_event(), None);
     }
 
@@ -599,7 +615,8 @@ mod tests {
     fn lost_start_packet_still_yields_the_digit() {
         let now = Instant::now();
         let mut rx = DtmfReceiver::new(8000);
-        rx.handle_packet(now, 500, false, &packet(0, true, 800)).unwrap();
+        rx.handle_packet(now, 500, false, &packet(0, true, 800))
+            .unwrap();
         assert_eq!(rx.poll_event().unwrap().digit, '0');
     }
 
@@ -607,10 +624,15 @@ mod tests {
     fn stragglers_of_older_events_are_ignored() {
         let now = Instant::now();
         let mut rx = DtmfReceiver::new(8000);
-        rx.handle_packet(now, 5000, true, &packet(4, false, 160)).unwrap();
-        rx.handle_packet(now, 3000, false, &packet(7, true, 800)).unwrap();
-        rx.handle_packet(now, 5000, false, &packet(4, true, 320)).unwrap();
-        let digits: Vec<char> = std::iter::from_fn(|| rx.poll_event()).map(|e| e.digit).collect();
+        rx.handle_packet(now, 5000, true, &packet(4, false, 160))
+            .unwrap();
+        rx.handle_packet(now, 3000, false, &packet(7, true, 800))
+            .unwrap();
+        rx.handle_packet(now, 5000, false, &packet(4, true, 320))
+            .unwrap();
+        let digits: Vec<char> = std::iter::from_fn(|| rx.poll_event())
+            .map(|e| e.digit)
+            .collect();
         assert_eq!(digits, ['4']);
     }
 
@@ -618,7 +640,8 @@ mod tests {
     fn flash_is_not_a_digit() {
         let now = Instant::now();
         let mut rx = DtmfReceiver::new(8000);
-        rx.handle_packet(now, 1, true, &packet(16, true, 800)).unwrap();
+        rx.handle_packet(now, 1, true, &packet(16, true, 800))
+            .unwrap();
         assert_eq!(rx.poll_event(), None);
     }
 
@@ -626,10 +649,15 @@ mod tests {
     fn long_events_continue_across_segments() {
         let now = Instant::now();
         let mut rx = DtmfReceiver::new(8000);
-        rx.handle_packet(now, 100, true, &packet(5, false, u16::MAX)).unwrap();
-        rx.handle_packet(now, 100 + 65535, false, &packet(5, true, 8000)).unwrap();
+        rx.handle_packet(now, 100, true, &packet(5, false, u16::MAX))
+            .unwrap();
+        rx.handle_packet(now, 100 + 65535, false, &packet(5, true, 8000))
+            .unwrap();
         let event = rx.poll_event().unwrap();
-        assert_eq!(event.duration, Duration::from_nanos((65535 + 8000) * 125_000));
+        assert_eq!(
+            event.duration,
+            Duration::from_nanos((65535 + 8000) * 125_000)
+        );
         assert_eq!(rx.poll_event(), None);
     }
 }

@@ -139,7 +139,11 @@ mod tests {
         let start = Instant::now();
         let mut estimator = DelayEstimator::default();
         for n in 0..10u32 {
-            estimator.handle_arrival(start + Duration::from_millis(20 * u64::from(n)), n * 160, 8000);
+            estimator.handle_arrival(
+                start + Duration::from_millis(20 * u64::from(n)),
+                n * 160,
+                8000,
+            );
         }
         let jumped = estimator.handle_arrival(start + Duration::from_millis(200), 8_000_000, 8000);
         assert_eq!(jumped, None);

@@ -76,7 +76,10 @@ fn in_order_stream_plays_every_frame_once() {
     let mut played = Vec::new();
     for n in 0..100u16 {
         let now = start + PTIME * u32::from(n);
-        assert_eq!(push(&mut jb, header(n, u32::from(n) * 160), now), Pushed::Stored);
+        assert_eq!(
+            push(&mut jb, header(n, u32::from(n) * 160), now),
+            Pushed::Stored
+        );
         if let Out::Frame(seq) = pop(&mut jb, now + Duration::from_millis(5)) {
             played.push(seq);
         }
@@ -84,7 +87,10 @@ fn in_order_stream_plays_every_frame_once() {
     assert_eq!(played, (0..99).collect::<Vec<_>>());
     let stats = jb.stats();
     assert_eq!(stats.received, 100);
-    assert_eq!(stats.lost + stats.late + stats.duplicates + stats.dropped, 0);
+    assert_eq!(
+        stats.lost + stats.late + stats.duplicates + stats.dropped,
+        0
+    );
 }
 
 #[test]
@@ -105,7 +111,10 @@ fn a_lone_packet_plays_after_waiting_the_target() {
     let mut jb = buffer(3, 10);
     push(&mut jb, header(0, 0), start);
     assert_eq!(pop(&mut jb, start + Duration::from_millis(40)), Out::Empty);
-    assert_eq!(pop(&mut jb, start + Duration::from_millis(60)), Out::Frame(0));
+    assert_eq!(
+        pop(&mut jb, start + Duration::from_millis(60)),
+        Out::Frame(0)
+    );
 }
 
 #[test]
@@ -173,7 +182,10 @@ fn sequence_numbers_wrap() {
             _ => None,
         })
         .collect();
-    assert_eq!(frames, [65530, 65531, 65532, 65533, 65534, 65535, 0, 1, 2, 3, 4]);
+    assert_eq!(
+        frames,
+        [65530, 65531, 65532, 65533, 65534, 65535, 0, 1, 2, 3, 4]
+    );
 }
 
 #[test]
@@ -233,7 +245,10 @@ fn sequence_restart_needs_two_packets() {
     let mut jb = buffer(1, 10);
     push(&mut jb, header(10, 0), start);
     assert_eq!(pop(&mut jb, start), Out::Frame(10));
-    assert_eq!(push(&mut jb, header(40000, 160), start), Pushed::SequenceJump);
+    assert_eq!(
+        push(&mut jb, header(40000, 160), start),
+        Pushed::SequenceJump
+    );
     assert_eq!(push(&mut jb, header(40001, 320), start), Pushed::Stored);
     assert_eq!(pop(&mut jb, start), Out::Frame(40001));
     assert_eq!(jb.stats().resyncs, 1);
@@ -302,7 +317,10 @@ fn jitter_raises_the_target_and_calm_lowers_it_slowly() {
         push(&mut jb, header(n as u16, n * 160), now);
     }
     let soon = jb.stats().target_frames;
-    assert!(soon == raised, "one second of calm does not drop the target yet");
+    assert!(
+        soon == raised,
+        "one second of calm does not drop the target yet"
+    );
     for n in 260..4000u32 {
         let now = start + Duration::from_millis(20 * u64::from(n));
         push(&mut jb, header(n as u16, n * 160), now);

@@ -310,13 +310,18 @@ mod tests {
             assert!(!rtcp.poll_transmit(now - Duration::from_millis(1), &mut out));
             assert!(rtcp.poll_transmit(now, &mut out));
             let interval = rtcp.poll_timeout() - now;
-            assert!(interval >= Duration::from_millis(2500) && interval < Duration::from_millis(7500));
+            assert!(
+                interval >= Duration::from_millis(2500) && interval < Duration::from_millis(7500)
+            );
             seen.push(interval);
             now = rtcp.poll_timeout();
         }
         let min = seen.iter().min().unwrap();
         let max = seen.iter().max().unwrap();
-        assert!(*max - *min > Duration::from_secs(3), "spread {min:?}..{max:?}");
+        assert!(
+            *max - *min > Duration::from_secs(3),
+            "spread {min:?}..{max:?}"
+        );
     }
 
     #[test]
