@@ -291,6 +291,19 @@ impl JitterBuffer {
     /// Stores one received packet. `payload` is copied into a buffer the
     /// jitter buffer reuses, so steady-state pushes do not allocate.
     pub fn push(&mut self, header: &RtpHeader, payload: &[u8], arrival: Instant) -> Pushed {
+        let pushed = self.place(header, payload, arrival);
+        // Late packets are the very measurement of too little depth;
+        // duplicates and strays say nothing about this stream's delay.
+        if matches!(pushed, Pushed::Stored | Pushed::Late) {
+            let clock_rate = self.config.clock_rate;
+            if let Some(peak) = self.delay.handle_arrival(arrival, header.timestamp, clock_rate) {
+                self.retarget(peak);
+            }
+        }
+        pushed
+    }
+
+    fn place(&mut self, header: &RtpHeader, payload: &[u8], arrival: Instant) -> Pushed {
         if payload.len() > self.config.max_payload {
             return Pushed::PayloadTooLarge;
         }
@@ -454,12 +467,6 @@ impl JitterBuffer {
         stream.restart_candidate = None;
         if was_empty || sequence_distance(stream.highest, header.sequence) > 0 {
             stream.highest = header.sequence;
-        }
-        if let Some(peak) =
-            self.delay
-                .handle_arrival(arrival, header.timestamp, self.config.clock_rate)
-        {
-            self.retarget(peak);
         }
         Pushed::Stored
     }
