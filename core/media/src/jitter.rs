@@ -296,7 +296,10 @@ impl JitterBuffer {
         // duplicates and strays say nothing about this stream's delay.
         if matches!(pushed, Pushed::Stored | Pushed::Late) {
             let clock_rate = self.config.clock_rate;
-            if let Some(peak) = self.delay.handle_arrival(arrival, header.timestamp, clock_rate) {
+            if let Some(peak) = self
+                .delay
+                .handle_arrival(arrival, header.timestamp, clock_rate)
+            {
                 self.retarget(peak);
             }
         }

@@ -15,7 +15,10 @@ fn a_packet_later_than_the_maximum_depth_is_concealed_then_dropped() {
         .enumerate()
         .map(|(i, p)| {
             let extra = if i == 50 { 500 } else { 0 };
-            (start + PTIME * i as u32 + Duration::from_millis(5 + extra), p)
+            (
+                start + PTIME * i as u32 + Duration::from_millis(5 + extra),
+                p,
+            )
         })
         .collect();
     let mut jb = buffer(2, 5);

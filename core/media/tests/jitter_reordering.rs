@@ -24,8 +24,16 @@ fn reordered(start: Instant, count: u32) -> Vec<(Instant, Packet)> {
 fn reordered_packets_play_in_order_across_the_sequence_wrap() {
     let start = Instant::now();
     let mut jb = buffer(3, 10);
-    let out = play(&mut jb, start, reordered(start, 1000), Duration::from_millis(7), 1010);
-    let expected: Vec<u16> = (0..1000u32).map(|i| 65000u16.wrapping_add(i as u16)).collect();
+    let out = play(
+        &mut jb,
+        start,
+        reordered(start, 1000),
+        Duration::from_millis(7),
+        1010,
+    );
+    let expected: Vec<u16> = (0..1000u32)
+        .map(|i| 65000u16.wrapping_add(i as u16))
+        .collect();
     let played = frames(&out);
     assert_eq!(played, expected[..played.len()]);
     assert!(played.len() >= 995);
@@ -37,7 +45,13 @@ fn reordered_packets_play_in_order_across_the_sequence_wrap() {
 fn the_target_grows_to_absorb_reordering() {
     let start = Instant::now();
     let mut jb = buffer(1, 10);
-    let out = play(&mut jb, start, reordered(start, 1000), Duration::from_millis(7), 1010);
+    let out = play(
+        &mut jb,
+        start,
+        reordered(start, 1000),
+        Duration::from_millis(7),
+        1010,
+    );
     let stats = jb.stats();
     assert!(stats.target_frames >= 2, "{stats:?}");
     // The first held packet may be late before the target grew; after
@@ -47,7 +61,13 @@ fn the_target_grows_to_absorb_reordering() {
     assert!(played.len() >= 990, "{}", played.len());
     let mut extended: Vec<u32> = played
         .iter()
-        .map(|&s| if s >= 65000 { u32::from(s) } else { u32::from(s) + 65536 })
+        .map(|&s| {
+            if s >= 65000 {
+                u32::from(s)
+            } else {
+                u32::from(s) + 65536
+            }
+        })
         .collect();
     let sorted = {
         let mut v = extended.clone();

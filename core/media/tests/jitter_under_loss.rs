@@ -34,7 +34,11 @@ fn every_tenth_packet_lost_is_concealed_in_place() {
     );
     // A Lost carries the timestamp the missing frame would have had.
     for o in &out {
-        if let Out::Lost { sequence, timestamp } = o {
+        if let Out::Lost {
+            sequence,
+            timestamp,
+        } = o
+        {
             assert_eq!(*timestamp, 50_000 + u32::from(sequence - 1000) * SAMPLES);
         }
     }
@@ -51,7 +55,12 @@ fn a_burst_loss_longer_than_the_buffer_refills_without_a_flood_of_lost_frames() 
         .iter()
         .enumerate()
         .filter(|(i, _)| !(100..150).contains(i))
-        .map(|(i, p)| (start + PTIME * i as u32 + Duration::from_millis(10), p.clone()))
+        .map(|(i, p)| {
+            (
+                start + PTIME * i as u32 + Duration::from_millis(10),
+                p.clone(),
+            )
+        })
         .collect();
     let mut jb = buffer(2, 10);
     let out = play(&mut jb, start, arrivals, Duration::from_millis(15), 320);

@@ -118,8 +118,15 @@ pub fn stream(first_sequence: u16, first_timestamp: u32, ssrc: u32, count: u32) 
 /// What the consumer got at one pop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Out {
-    Frame { sequence: u16, timestamp: u32, ssrc: u32 },
-    Lost { sequence: u16, timestamp: u32 },
+    Frame {
+        sequence: u16,
+        timestamp: u32,
+        ssrc: u32,
+    },
+    Lost {
+        sequence: u16,
+        timestamp: u32,
+    },
     Empty,
 }
 
