@@ -104,10 +104,10 @@ fn streams_we_cannot_serve_are_rejected_with_port_zero() {
 
 #[test]
 fn static_payload_types_need_no_rtpmap_and_dynamic_ones_are_kept() {
-    let mut local = local();
-    local.codecs.insert(0, Codec::new("speex", 97, 8000));
+    let mut with_speex = local();
+    with_speex.codecs.insert(0, Codec::new("speex", 97, 8000));
     let offer = remote("m=audio 4000 RTP/AVP 0 120\na=rtpmap:120 SPEEX/8000\n");
-    let (answer, agreed) = OfferAnswer::new(local, 1)
+    let (answer, agreed) = OfferAnswer::new(with_speex, 1)
         .handle_offer(&offer, CodecPolicy::Greedy)
         .unwrap();
     assert_eq!(
