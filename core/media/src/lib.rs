@@ -15,6 +15,57 @@
 //! - [`sdp`]: SDP parse/write and RFC 3264 offer/answer.
 //!
 //! Input from the network never panics: every parser returns a typed error.
+//!
+//! A driver's loop, on a virtual clock here (a real one reads the socket
+//! and `Instant::now()`):
+//!
+//! ```
+//! use std::time::{Duration, Instant, SystemTime};
+//! use ferroswitch_media::jitter::{JitterBuffer, JitterConfig, Popped};
+//! use ferroswitch_media::rtcp::{parse_compound, NtpClock, RtcpConfig, RtcpScheduler};
+//! use ferroswitch_media::rtp::{classify, PacketKind, RtpHeader, RtpPacket};
+//!
+//! let ptime = Duration::from_millis(20);
+//! let start = Instant::now();
+//! let mut jitter = JitterBuffer::new(JitterConfig::new(8000, ptime)).unwrap();
+//! let clock = NtpClock::new(start, SystemTime::UNIX_EPOCH);
+//! let mut rtcp = RtcpScheduler::new(start, RtcpConfig::new(0x1111, "fs@example.org", clock, 7));
+//! let mut datagram = [0u8; 1500];
+//! let mut report = Vec::new();
+//!
+//! for tick in 0..300u32 {
+//!     let now = start + ptime * tick;
+//!     // 1. A datagram arrives (here: the peer's next packet, built in place).
+//!     let header = RtpHeader { marker: tick == 0, payload_type: 0, sequence: tick as u16,
+//!                              timestamp: tick * 160, ssrc: 0x2222 };
+//!     let len = header.write_packet(&[0xff; 160], &mut datagram).unwrap();
+//!     match classify(&datagram[..len]) {
+//!         PacketKind::Rtp => {
+//!             let Ok(packet) = RtpPacket::parse(&datagram[..len]) else { continue };
+//!             rtcp.handle_rtp_received(now, &packet.header, 8000);
+//!             jitter.push(&packet.header, packet.payload, now);
+//!         }
+//!         PacketKind::Rtcp => {
+//!             if let Ok(packets) = parse_compound(&datagram[..len]) {
+//!                 rtcp.handle_rtcp(now, &packets);
+//!             }
+//!         }
+//!         _ => {}
+//!     }
+//!     // 2. The playout timer fires: one pop per packet time.
+//!     match jitter.pop(now) {
+//!         Popped::Frame(frame) => { /* decode frame.payload */ }
+//!         Popped::Lost { .. } => { /* conceal */ }
+//!         Popped::Empty => { /* play silence */ }
+//!     }
+//!     // 3. RTCP when due; sleep until the earliest of the timers.
+//!     if rtcp.poll_transmit(now, &mut report) {
+//!         /* send `report` to the RTCP address, then */ report.clear();
+//!     }
+//! }
+//! assert_eq!(jitter.stats().lost, 0);
+//! assert!(rtcp.source(0x2222).is_some());
+//! ```
 
 pub mod jitter;
 pub mod rtcp;

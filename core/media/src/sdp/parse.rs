@@ -511,7 +511,7 @@ mod tests {
     }
 
     #[test]
-    fn no_input_panics() {
+    fn no_input_panics_and_what_parses_round_trips() {
         let mut state = 0x2545_f491_u32;
         let alphabet = b"vosicbtmak=: /\r\n0123456789INP4RTAV.-";
         for _ in 0..3000 {
@@ -523,8 +523,15 @@ mod tests {
                     char::from(alphabet[state as usize % alphabet.len()])
                 })
                 .collect();
-            let _ = parse(&format!("v=0\n{text}"));
-            let _ = parse(&format!("{}{text}", &OFFER[..state as usize % OFFER.len()]));
+            for input in [
+                format!("v=0\n{text}"),
+                format!("{}{text}", &OFFER[..state as usize % OFFER.len()]),
+            ] {
+                // Whatever parses is written back to the same description.
+                if let Ok(sdp) = parse(&input) {
+                    assert_eq!(parse(&sdp.to_string()).as_ref(), Ok(&sdp), "{input:?}");
+                }
+            }
         }
     }
 }
