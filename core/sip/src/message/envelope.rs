@@ -33,7 +33,13 @@ pub(crate) fn split(bytes: &[u8], framing: Framing) -> Result<Envelope<'_>, Pars
         .position(|b| !matches!(b, b'\r' | b'\n'))
         .ok_or(ParseError::Empty)?;
     let bytes = &bytes[start..];
-    let (head, rest) = split_head(bytes).ok_or(ParseError::MissingHeaderEnd)?;
+    let (head, rest) = match (split_head(bytes), framing) {
+        (Some(parts), _) => parts,
+        // A datagram is complete in itself: one missing its final empty line (RFC 4475
+        // §3.1.2.15's baddn) still has all its headers, so read it as having no body.
+        (None, Framing::Datagram) => (bytes.strip_suffix(b"\r\n").unwrap_or(bytes), &[][..]),
+        (None, Framing::Stream) => return Err(ParseError::MissingHeaderEnd),
+    };
     let head = std::str::from_utf8(head).map_err(|_| ParseError::NotUtf8)?;
 
     let (start_line, headers) = parse_head(head)?;
@@ -179,9 +185,11 @@ mod tests {
     fn structural_errors_are_fatal() {
         assert_eq!(split(b"\r\n\r\n", Framing::Datagram).unwrap_err(), ParseError::Empty);
         assert_eq!(
-            split(b"A sip:b SIP/2.0\r\nVia: x\r\n", Framing::Datagram).unwrap_err(),
+            split(b"A sip:b SIP/2.0\r\nVia: x\r\n", Framing::Stream).unwrap_err(),
             ParseError::MissingHeaderEnd
         );
+        let unterminated = split(b"A sip:b SIP/2.0\r\nVia: x\r\n", Framing::Datagram).unwrap();
+        assert_eq!(unterminated.headers.get("Via"), Some("x"));
         assert!(matches!(
             split(b"A sip:b SIP/2.0\r\nno colon here\r\n\r\n", Framing::Datagram),
             Err(ParseError::HeaderLine(_))
