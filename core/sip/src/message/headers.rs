@@ -149,6 +149,14 @@ impl Headers {
         }
     }
 
+    /// Replaces the first `name` value (the top Via); appends one if there is none.
+    pub fn set_first(&mut self, name: &str, value: impl Into<String>) {
+        match self.0.iter_mut().find(|h| h.name.eq_ignore_ascii_case(name)) {
+            Some(h) => h.value = value.into(),
+            None => self.push(name, value),
+        }
+    }
+
     /// Removes every `name` header.
     pub fn remove(&mut self, name: &str) {
         self.0.retain(|h| !h.name.eq_ignore_ascii_case(name));
