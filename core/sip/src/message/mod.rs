@@ -17,7 +17,8 @@ mod cseq;
 mod envelope;
 mod error;
 mod framer;
-mod grammar;
+// Shared with the digest-header parser in crate::auth.
+pub(crate) mod grammar;
 mod headers;
 mod method;
 mod name_addr;
