@@ -35,7 +35,10 @@ a=rtcp-mux\r\n";
 
 fn parse_and_validate(c: &mut Criterion) {
     let policy = Policy::default();
-    assert!(matches!(receive_datagram(INVITE, &policy), Verdict::Request(_)));
+    assert!(matches!(
+        receive_datagram(INVITE, &policy),
+        Verdict::Request(_)
+    ));
     c.bench_function("receive_datagram INVITE+SDP", |b| {
         b.iter(|| receive_datagram(black_box(INVITE), &policy))
     });

@@ -14,24 +14,24 @@
 /// (`sofia_glue_sip_cause_to_freeswitch`). Unlisted codes give NORMAL_UNSPECIFIED (31).
 pub fn sip_status_to_cause(status: u16) -> u16 {
     match status {
-        200 => 16,                                       // NORMAL_CLEARING
-        401 | 402 | 403 | 407 | 603 => 21,               // CALL_REJECTED
-        404 => 1,                                        // UNALLOCATED_NUMBER
-        485 | 604 => 3,                                  // NO_ROUTE_DESTINATION
-        408 | 504 => 102,                                // RECOVERY_ON_TIMER_EXPIRE
-        410 => 22,                                       // NUMBER_CHANGED
+        200 => 16,                                            // NORMAL_CLEARING
+        401 | 402 | 403 | 407 | 603 => 21,                    // CALL_REJECTED
+        404 => 1,                                             // UNALLOCATED_NUMBER
+        485 | 604 => 3,                                       // NO_ROUTE_DESTINATION
+        408 | 504 => 102,                                     // RECOVERY_ON_TIMER_EXPIRE
+        410 => 22,                                            // NUMBER_CHANGED
         413 | 414 | 416 | 420 | 421 | 423 | 505 | 513 => 127, // INTERWORKING
-        480 => 18,                                       // NO_USER_RESPONSE
-        400 | 481 | 500 | 503 => 41,                     // NORMAL_TEMPORARY_FAILURE
-        486 | 600 => 17,                                 // USER_BUSY
-        484 => 28,                                       // INVALID_NUMBER_FORMAT
-        488 | 606 => 88,                                 // INCOMPATIBLE_DESTINATION
-        502 => 38,                                       // NETWORK_OUT_OF_ORDER
-        405 => 63,                                       // SERVICE_UNAVAILABLE
-        406 | 415 | 501 => 79,                           // SERVICE_NOT_IMPLEMENTED
-        482 | 483 => 25,                                 // EXCHANGE_ROUTING_ERROR
-        487 => 487,                                      // ORIGINATOR_CANCEL
-        _ => 31,                                         // NORMAL_UNSPECIFIED
+        480 => 18,                                            // NO_USER_RESPONSE
+        400 | 481 | 500 | 503 => 41,                          // NORMAL_TEMPORARY_FAILURE
+        486 | 600 => 17,                                      // USER_BUSY
+        484 => 28,                                            // INVALID_NUMBER_FORMAT
+        488 | 606 => 88,                                      // INCOMPATIBLE_DESTINATION
+        502 => 38,                                            // NETWORK_OUT_OF_ORDER
+        405 => 63,                                            // SERVICE_UNAVAILABLE
+        406 | 415 | 501 => 79,                                // SERVICE_NOT_IMPLEMENTED
+        482 | 483 => 25,                                      // EXCHANGE_ROUTING_ERROR
+        487 => 487,                                           // ORIGINATOR_CANCEL
+        _ => 31,                                              // NORMAL_UNSPECIFIED
     }
 }
 

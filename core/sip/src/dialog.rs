@@ -20,8 +20,16 @@ impl DialogId {
         let h = &request.headers;
         Ok(DialogId {
             call_id: h.call_id()?.to_owned(),
-            local_tag: h.to()?.tag().ok_or(DialogError::MissingTag("To"))?.to_owned(),
-            remote_tag: h.from()?.tag().ok_or(DialogError::MissingTag("From"))?.to_owned(),
+            local_tag: h
+                .to()?
+                .tag()
+                .ok_or(DialogError::MissingTag("To"))?
+                .to_owned(),
+            remote_tag: h
+                .from()?
+                .tag()
+                .ok_or(DialogError::MissingTag("From"))?
+                .to_owned(),
         })
     }
 
@@ -30,8 +38,16 @@ impl DialogId {
         let h = &response.headers;
         Ok(DialogId {
             call_id: h.call_id()?.to_owned(),
-            local_tag: h.from()?.tag().ok_or(DialogError::MissingTag("From"))?.to_owned(),
-            remote_tag: h.to()?.tag().ok_or(DialogError::MissingTag("To"))?.to_owned(),
+            local_tag: h
+                .from()?
+                .tag()
+                .ok_or(DialogError::MissingTag("From"))?
+                .to_owned(),
+            remote_tag: h
+                .to()?
+                .tag()
+                .ok_or(DialogError::MissingTag("To"))?
+                .to_owned(),
         })
     }
 }
@@ -132,7 +148,10 @@ impl Dialog {
     pub fn uas(invite: &Request, local_tag: &str) -> Result<Dialog, DialogError> {
         let h = &invite.headers;
         let remote_uri = h.from()?;
-        let remote_tag = remote_uri.tag().ok_or(DialogError::MissingTag("From"))?.to_owned();
+        let remote_tag = remote_uri
+            .tag()
+            .ok_or(DialogError::MissingTag("From"))?
+            .to_owned();
         Ok(Dialog {
             id: DialogId {
                 call_id: h.call_id()?.to_owned(),
@@ -203,8 +222,15 @@ impl Dialog {
     /// A new request in this dialog (BYE, re-INVITE, INFO, UPDATE ...) with the next local
     /// CSeq, routed per §12.2.1.1. `via` should carry a fresh branch (or none: the
     /// transaction layer adds one); `contact` is needed for target-refresh requests.
-    pub fn create_request(&mut self, method: Method, via: Via, contact: Option<&NameAddr>) -> Request {
-        let seq = self.local_seq.map_or(1, |s| s.wrapping_add(1) & 0x7fff_ffff);
+    pub fn create_request(
+        &mut self,
+        method: Method,
+        via: Via,
+        contact: Option<&NameAddr>,
+    ) -> Request {
+        let seq = self
+            .local_seq
+            .map_or(1, |s| s.wrapping_add(1) & 0x7fff_ffff);
         self.local_seq = Some(seq);
         self.build(method, seq, via, contact)
     }
@@ -251,7 +277,10 @@ impl Dialog {
             sip.headers = None;
             sip.params.remove("method");
         }
-        let mut routes: Vec<String> = self.route_set[1..].iter().map(ToString::to_string).collect();
+        let mut routes: Vec<String> = self.route_set[1..]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         routes.push(format!("<{}>", self.remote_target));
         (uri, routes)
     }
@@ -266,7 +295,10 @@ fn state_for(status: u16) -> DialogState {
 }
 
 fn is_target_refresh(method: &Method) -> bool {
-    matches!(method, Method::Invite | Method::Update | Method::Subscribe | Method::Notify | Method::Refer)
+    matches!(
+        method,
+        Method::Invite | Method::Update | Method::Subscribe | Method::Notify | Method::Refer
+    )
 }
 
 fn contact_uri(h: &crate::message::Headers) -> Result<Uri, DialogError> {
@@ -328,7 +360,8 @@ mod tests {
         assert_eq!(d.id.local_tag, "at");
         assert_eq!(d.id.remote_tag, "bt");
         assert_eq!(d.route_set[0].uri.to_string(), "sip:p1.example;lr");
-        d.handle_response(&response(200, "sip:bob@192.0.2.20")).unwrap();
+        d.handle_response(&response(200, "sip:bob@192.0.2.20"))
+            .unwrap();
         assert_eq!(d.state, DialogState::Confirmed);
         assert_eq!(d.remote_target.to_string(), "sip:bob@192.0.2.20");
 
@@ -362,13 +395,22 @@ mod tests {
         stale.method = Method::Info;
         stale.headers.set("CSeq", "11 INFO");
         let err = d.handle_request(&stale).unwrap_err();
-        assert_eq!(err, DialogError::OutOfOrder { received: 11, last: 11 });
+        assert_eq!(
+            err,
+            DialogError::OutOfOrder {
+                received: 11,
+                last: 11
+            }
+        );
         assert_eq!(err.status().0, 500);
 
         let mut ack = invite();
         ack.method = Method::Ack;
         ack.headers.set("CSeq", "11 ACK");
-        assert!(d.handle_request(&ack).is_ok(), "ACK shares the INVITE's CSeq");
+        assert!(
+            d.handle_request(&ack).is_ok(),
+            "ACK shares the INVITE's CSeq"
+        );
 
         let info = d.create_request(Method::Info, via(), None);
         assert_eq!(info.headers.cseq().unwrap().seq, 1);
@@ -395,7 +437,10 @@ mod tests {
         let mut d = Dialog::uac(&invite(), &response(200, "sip:bob@192.0.2.2")).unwrap();
         let contact = NameAddr::parse("<sip:alice@192.0.2.1>").unwrap();
         let reinvite = d.create_request(Method::Invite, via(), Some(&contact));
-        assert_eq!(reinvite.headers.get("Contact"), Some("<sip:alice@192.0.2.1>"));
+        assert_eq!(
+            reinvite.headers.get("Contact"),
+            Some("<sip:alice@192.0.2.1>")
+        );
         assert_eq!(reinvite.headers.cseq().unwrap().to_string(), "11 INVITE");
     }
 
@@ -407,20 +452,32 @@ mod tests {
         );
         let mut no_tag = response(180, "sip:x@y");
         no_tag.headers.set("To", "<sip:bob@b.example>");
-        assert_eq!(Dialog::uac(&invite(), &no_tag).unwrap_err(), DialogError::MissingTag("To"));
+        assert_eq!(
+            Dialog::uac(&invite(), &no_tag).unwrap_err(),
+            DialogError::MissingTag("To")
+        );
         let mut no_contact = response(200, "sip:x@y");
         no_contact.headers.remove("Contact");
-        assert_eq!(Dialog::uac(&invite(), &no_contact).unwrap_err(), DialogError::MissingContact);
+        assert_eq!(
+            Dialog::uac(&invite(), &no_contact).unwrap_err(),
+            DialogError::MissingContact
+        );
     }
 
     #[test]
     fn ids_match_from_both_directions() {
         let d = Dialog::uac(&invite(), &response(200, "sip:bob@192.0.2.2")).unwrap();
-        assert_eq!(DialogId::of_incoming_response(&response(200, "sip:z@z")).unwrap(), d.id);
+        assert_eq!(
+            DialogId::of_incoming_response(&response(200, "sip:z@z")).unwrap(),
+            d.id
+        );
         let mut bye = d.clone().create_request(Method::Bye, via(), None);
         // Seen from Bob, the same request's tags swap roles.
         let id = DialogId::of_incoming_request(&bye).unwrap();
-        assert_eq!((id.local_tag.as_str(), id.remote_tag.as_str()), ("bt", "at"));
+        assert_eq!(
+            (id.local_tag.as_str(), id.remote_tag.as_str()),
+            ("bt", "at")
+        );
         bye.headers.set("To", "<sip:bob@b.example>");
         assert!(DialogId::of_incoming_request(&bye).is_err());
     }

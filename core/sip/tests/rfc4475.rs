@@ -102,7 +102,10 @@ fn table_agrees_with_index_md() {
         .filter(|l| l.starts_with("| ") && l.contains(".dat |"))
         .map(|l| {
             let cells: Vec<&str> = l.split('|').map(str::trim).collect();
-            (cells[1].trim_end_matches(".dat").to_owned(), cells[4].to_owned())
+            (
+                cells[1].trim_end_matches(".dat").to_owned(),
+                cells[4].to_owned(),
+            )
         })
         .collect();
     assert_eq!(rows.len(), 49, "INDEX.md lists 49 files");
@@ -112,7 +115,10 @@ fn table_agrees_with_index_md() {
             .iter()
             .find(|(n, _, _)| n == name)
             .unwrap_or_else(|| panic!("{name} missing from the table"));
-        assert!(class.starts_with(table_class), "{name}: INDEX.md says {class}");
+        assert!(
+            class.starts_with(table_class),
+            "{name}: INDEX.md says {class}"
+        );
     }
 }
 
@@ -136,12 +142,18 @@ fn every_torture_message_gets_the_expected_answer() {
 fn every_rejected_request_can_be_answered() {
     for &(name, _, expected) in TABLE {
         if let Reject(status) = expected {
-            let Verdict::Reject(rejection) = receive_datagram(&read(name), &Policy::default()) else {
+            let Verdict::Reject(rejection) = receive_datagram(&read(name), &Policy::default())
+            else {
                 panic!("{name}: not rejected")
             };
-            let response = rejection.response("rfc4475").expect("every request has a Via");
+            let response = rejection
+                .response("rfc4475")
+                .expect("every request has a Via");
             assert_eq!(response.status, status);
-            assert!(!response.reason.is_empty(), "{name}: reason phrase names the problem");
+            assert!(
+                !response.reason.is_empty(),
+                "{name}: reason phrase names the problem"
+            );
             assert!(response.headers.get("Via").is_some());
         }
     }
@@ -178,7 +190,10 @@ fn tortuous_invite_reads_back_exactly() {
     let r = request("wsinv");
     let h = &r.headers;
     assert_eq!(h.to().unwrap().tag(), Some("1918181833n"));
-    assert_eq!(h.from().unwrap().display_name.as_deref(), Some(r#"J Rosenberg \""#));
+    assert_eq!(
+        h.from().unwrap().display_name.as_deref(),
+        Some(r#"J Rosenberg \""#)
+    );
     assert_eq!(h.from().unwrap().tag(), Some("98asjd8"));
     assert_eq!(h.max_forwards().unwrap(), Some(68));
     assert_eq!(h.cseq().unwrap().seq, 9);
@@ -186,7 +201,10 @@ fn tortuous_invite_reads_back_exactly() {
     assert_eq!(vias.len(), 3);
     assert_eq!(vias[1].branch(), Some("z9hG4bK9ikj8"));
     assert_eq!(vias[2].host, "192.168.255.111");
-    assert_eq!(h.get("NewFangledHeader"), Some("newfangled value continued newfangled value"));
+    assert_eq!(
+        h.get("NewFangledHeader"),
+        Some("newfangled value continued newfangled value")
+    );
     assert_eq!(r.body.len(), 150);
 }
 
@@ -194,14 +212,23 @@ fn tortuous_invite_reads_back_exactly() {
 fn contact_parameters_land_inside_or_outside_the_uri() {
     use ferroswitch_sip::message::Contact;
     let outside = request("cparam01").headers.contacts().unwrap();
-    let Contact::Address(a) = &outside[0] else { panic!() };
+    let Contact::Address(a) = &outside[0] else {
+        panic!()
+    };
     assert!(a.params.contains("unknownparam"));
     let inside = request("cparam02").headers.contacts().unwrap();
-    let Contact::Address(b) = &inside[0] else { panic!() };
+    let Contact::Address(b) = &inside[0] else {
+        panic!()
+    };
     assert!(b.uri.as_sip().unwrap().params.contains("unknownparam"));
     let escaped = request("regescrt").headers.contacts().unwrap();
-    let Contact::Address(c) = &escaped[0] else { panic!() };
-    assert_eq!(c.uri.as_sip().unwrap().headers.as_deref(), Some("Route=%3Csip:sip.example.com%3E"));
+    let Contact::Address(c) = &escaped[0] else {
+        panic!()
+    };
+    assert_eq!(
+        c.uri.as_sip().unwrap().headers.as_deref(),
+        Some("Route=%3Csip:sip.example.com%3E")
+    );
 }
 
 #[test]

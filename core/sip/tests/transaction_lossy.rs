@@ -16,19 +16,24 @@ fn run(pair: &mut Pair, status: u16) {
     let (mut seen_alice, mut seen_bob) = (0, 0);
     loop {
         pair.settle();
-        for event in pair.bob_events[seen_bob..].to_vec() {
+        for event in &pair.bob_events[seen_bob..] {
             if let Event::Request { id, request, .. } = event {
-                let mut resp = response_to(&request, status, "Answer");
+                let mut resp = response_to(request, status, "Answer");
                 set_to_tag(&mut resp.headers, "bob");
-                pair.bob.send_response(pair.now, id, resp).unwrap();
+                pair.bob.send_response(pair.now, *id, resp).unwrap();
             }
         }
         seen_bob = pair.bob_events.len();
-        for event in pair.alice_events[seen_alice..].to_vec() {
+        for event in &pair.alice_events[seen_alice..] {
             if let Event::Response { id, response } = event {
-                if response.status / 100 == 2 && response.headers.cseq().unwrap().method == Method::Invite {
-                    let invite = pair.alice.request(id).unwrap().clone();
-                    pair.alice.send_stateless(&Message::Request(ack_2xx(&invite, &response)), peer(BOB, Transport::Udp));
+                if response.status / 100 == 2
+                    && response.headers.cseq().unwrap().method == Method::Invite
+                {
+                    let invite = pair.alice.request(*id).unwrap().clone();
+                    pair.alice.send_stateless(
+                        &Message::Request(ack_2xx(&invite, response)),
+                        peer(BOB, Transport::Udp),
+                    );
                 }
             }
         }
@@ -42,12 +47,16 @@ fn run(pair: &mut Pair, status: u16) {
 
 fn ack_2xx(invite: &Request, ok: &ferroswitch_sip::message::Response) -> Request {
     let mut ack = Request::new(Method::Ack, invite.uri.clone());
-    ack.headers.push("Via", "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKack");
+    ack.headers
+        .push("Via", "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKack");
     for name in ["From", "Call-ID"] {
         ack.headers.push(name, invite.headers.get(name).unwrap());
     }
     ack.headers.push("To", ok.headers.get("To").unwrap());
-    ack.headers.push("CSeq", format!("{} ACK", invite.headers.cseq().unwrap().seq));
+    ack.headers.push(
+        "CSeq",
+        format!("{} ACK", invite.headers.cseq().unwrap().seq),
+    );
     ack
 }
 
@@ -62,7 +71,10 @@ fn final_statuses(events: &[Event]) -> Vec<u16> {
 }
 
 fn timeouts(events: &[Event]) -> usize {
-    events.iter().filter(|e| matches!(e, Event::Timeout { .. })).count()
+    events
+        .iter()
+        .filter(|e| matches!(e, Event::Timeout { .. }))
+        .count()
 }
 
 #[test]
@@ -71,10 +83,16 @@ fn invite_rejected_with_486_completes_and_is_acked_despite_loss() {
     for seed in SEEDS {
         let mut pair = Pair::new(LOSS, seed);
         let invite = request(&mut pair.alice, Method::Invite, Transport::Udp);
-        pair.alice.send_request(pair.now, invite, peer(BOB, Transport::Udp)).unwrap();
+        pair.alice
+            .send_request(pair.now, invite, peer(BOB, Transport::Udp))
+            .unwrap();
         run(&mut pair, 486);
         assert_eq!(final_statuses(&pair.alice_events), [486], "seed {seed}");
-        assert_eq!(timeouts(&pair.alice_events) + timeouts(&pair.bob_events), 0, "seed {seed}: Timer B or H fired");
+        assert_eq!(
+            timeouts(&pair.alice_events) + timeouts(&pair.bob_events),
+            0,
+            "seed {seed}: Timer B or H fired"
+        );
         assert!(pair.alice.is_empty() && pair.bob.is_empty(), "seed {seed}");
         lost += pair.lost;
     }
@@ -86,12 +104,23 @@ fn invite_answered_with_200_is_acked_despite_loss() {
     for seed in SEEDS {
         let mut pair = Pair::new(LOSS, seed);
         let invite = request(&mut pair.alice, Method::Invite, Transport::Udp);
-        pair.alice.send_request(pair.now, invite, peer(BOB, Transport::Udp)).unwrap();
+        pair.alice
+            .send_request(pair.now, invite, peer(BOB, Transport::Udp))
+            .unwrap();
         run(&mut pair, 200);
         let finals = final_statuses(&pair.alice_events);
-        assert!(!finals.is_empty() && finals.iter().all(|&s| s == 200), "seed {seed}: {finals:?}");
         assert!(
-            pair.bob_events.iter().any(|e| matches!(e, Event::Ack { invite: Some(_), .. })),
+            !finals.is_empty() && finals.iter().all(|&s| s == 200),
+            "seed {seed}: {finals:?}"
+        );
+        assert!(
+            pair.bob_events.iter().any(|e| matches!(
+                e,
+                Event::Ack {
+                    invite: Some(_),
+                    ..
+                }
+            )),
             "seed {seed}: the ACK reached Bob"
         );
         assert_eq!(timeouts(&pair.bob_events), 0, "seed {seed}: Timer L fired");
@@ -103,10 +132,16 @@ fn options_completes_despite_loss() {
     for seed in SEEDS {
         let mut pair = Pair::new(LOSS, seed);
         let options = request(&mut pair.alice, Method::Options, Transport::Udp);
-        pair.alice.send_request(pair.now, options, peer(BOB, Transport::Udp)).unwrap();
+        pair.alice
+            .send_request(pair.now, options, peer(BOB, Transport::Udp))
+            .unwrap();
         run(&mut pair, 200);
         assert_eq!(final_statuses(&pair.alice_events), [200], "seed {seed}");
-        let requests = pair.bob_events.iter().filter(|e| matches!(e, Event::Request { .. })).count();
+        let requests = pair
+            .bob_events
+            .iter()
+            .filter(|e| matches!(e, Event::Request { .. }))
+            .count();
         assert_eq!(requests, 1, "seed {seed}: retransmissions reached the TU");
     }
 }

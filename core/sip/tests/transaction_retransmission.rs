@@ -15,7 +15,9 @@ fn sends_until_timeout(method: Method, transport: Transport) -> (Vec<Duration>, 
     let mut layer = TransactionLayer::new(TimerConfig::default(), 7);
     let start = Instant::now();
     let req = request(&mut layer, method, transport);
-    layer.send_request(start, req, peer(BOB, transport)).unwrap();
+    layer
+        .send_request(start, req, peer(BOB, transport))
+        .unwrap();
     let mut sent = vec![Duration::ZERO; drain_transmits(&mut layer).len()];
     let mut events = Vec::new();
     while let Some(at) = layer.poll_timeout() {
@@ -35,7 +37,13 @@ fn invite_retransmits_on_timer_a_doubling_until_timer_b() {
     let (sent, events) = sends_until_timeout(Method::Invite, Transport::Udp);
     // Copies at 0, then after 0.5, 1, 2, 4, 8, 16 s (cumulative); Timer B at 32 s.
     assert_eq!(sent, secs(&[0.0, 0.5, 1.5, 3.5, 7.5, 15.5, 31.5]));
-    assert!(matches!(events[0], Event::Timeout { timer: Timer::B, .. }));
+    assert!(matches!(
+        events[0],
+        Event::Timeout {
+            timer: Timer::B,
+            ..
+        }
+    ));
     assert!(matches!(events[1], Event::Terminated { .. }));
 }
 
@@ -47,14 +55,26 @@ fn non_invite_retransmits_on_timer_e_capped_at_t2_until_timer_f() {
         sent,
         secs(&[0.0, 0.5, 1.5, 3.5, 7.5, 11.5, 15.5, 19.5, 23.5, 27.5, 31.5])
     );
-    assert!(matches!(events[0], Event::Timeout { timer: Timer::F, .. }));
+    assert!(matches!(
+        events[0],
+        Event::Timeout {
+            timer: Timer::F,
+            ..
+        }
+    ));
 }
 
 #[test]
 fn reliable_transports_send_once_and_still_time_out() {
     let (sent, events) = sends_until_timeout(Method::Invite, Transport::Tcp);
     assert_eq!(sent, secs(&[0.0]));
-    assert!(matches!(events[0], Event::Timeout { timer: Timer::B, .. }));
+    assert!(matches!(
+        events[0],
+        Event::Timeout {
+            timer: Timer::B,
+            ..
+        }
+    ));
     let (sent, _) = sends_until_timeout(Method::Register, Transport::Tls);
     assert_eq!(sent, secs(&[0.0]));
 }
@@ -69,15 +89,24 @@ fn configured_t1_scales_the_schedule() {
     let mut layer = TransactionLayer::new(config, 1);
     let start = Instant::now();
     let req = request(&mut layer, Method::Options, Transport::Udp);
-    layer.send_request(start, req, peer(BOB, Transport::Udp)).unwrap();
-    assert_eq!(layer.poll_timeout(), Some(start + Duration::from_millis(100)));
+    layer
+        .send_request(start, req, peer(BOB, Transport::Udp))
+        .unwrap();
+    assert_eq!(
+        layer.poll_timeout(),
+        Some(start + Duration::from_millis(100))
+    );
     let mut timeouts = Vec::new();
     while let Some(at) = layer.poll_timeout() {
         layer.handle_timeout(at);
-        timeouts.extend(drain_events(&mut layer).into_iter().filter_map(|e| match e {
-            Event::Timeout { timer, .. } => Some((timer, at - start)),
-            _ => None,
-        }));
+        timeouts.extend(
+            drain_events(&mut layer)
+                .into_iter()
+                .filter_map(|e| match e {
+                    Event::Timeout { timer, .. } => Some((timer, at - start)),
+                    _ => None,
+                }),
+        );
     }
     assert_eq!(timeouts, [(Timer::F, Duration::from_millis(6400))]);
 }

@@ -99,16 +99,28 @@ mod tests {
             1,
         );
         let c = Credentials::parse(&a.header_value).unwrap();
-        assert_eq!(c.response, "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1");
+        assert_eq!(
+            c.response,
+            "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1"
+        );
         assert_eq!(c.nc.as_deref(), Some("00000001"));
-        assert_eq!(c.opaque.as_deref(), Some("FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"));
+        assert_eq!(
+            c.opaque.as_deref(),
+            Some("FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS")
+        );
     }
 
     #[test]
     fn picks_sha256_over_md5_and_the_proxy_header_for_407() {
         let mut r = Response::new(407, "Proxy Authentication Required");
-        r.headers.push("Proxy-Authenticate", r#"Digest realm="r", nonce="n1", algorithm=MD5, qop="auth""#);
-        r.headers.push("Proxy-Authenticate", r#"Digest realm="r", nonce="n2", algorithm=SHA-256, qop="auth""#);
+        r.headers.push(
+            "Proxy-Authenticate",
+            r#"Digest realm="r", nonce="n1", algorithm=MD5, qop="auth""#,
+        );
+        r.headers.push(
+            "Proxy-Authenticate",
+            r#"Digest realm="r", nonce="n2", algorithm=SHA-256, qop="auth""#,
+        );
         let (c, header) = best_challenge(&r).unwrap();
         assert_eq!((c.nonce.as_str(), header), ("n2", "Proxy-Authorization"));
         assert!(best_challenge(&Response::new(403, "Forbidden")).is_none());
@@ -120,6 +132,16 @@ mod tests {
         let a = answer(&c, "INVITE", "sip:b@r", "u", "p", "cn", 1);
         let parsed = Credentials::parse(&a.header_value).unwrap();
         assert!(parsed.qop.is_none() && parsed.nc.is_none() && parsed.cnonce.is_none());
-        assert_eq!(parsed.response, response(Algorithm::Md5, &ha1(Algorithm::Md5, "u", "r", "p"), "n", "INVITE", "sip:b@r", None));
+        assert_eq!(
+            parsed.response,
+            response(
+                Algorithm::Md5,
+                &ha1(Algorithm::Md5, "u", "r", "p"),
+                "n",
+                "INVITE",
+                "sip:b@r",
+                None
+            )
+        );
     }
 }

@@ -21,10 +21,15 @@ pub enum Algorithm {
 impl Algorithm {
     /// Parses the `algorithm` parameter (case-insensitive).
     pub fn parse(s: &str) -> Result<Algorithm, AuthError> {
-        [Algorithm::Md5, Algorithm::Md5Sess, Algorithm::Sha256, Algorithm::Sha256Sess]
-            .into_iter()
-            .find(|a| a.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| AuthError::Algorithm(s.to_owned()))
+        [
+            Algorithm::Md5,
+            Algorithm::Md5Sess,
+            Algorithm::Sha256,
+            Algorithm::Sha256Sess,
+        ]
+        .into_iter()
+        .find(|a| a.as_str().eq_ignore_ascii_case(s))
+        .ok_or_else(|| AuthError::Algorithm(s.to_owned()))
     }
 
     /// The token as written in headers.
@@ -93,7 +98,12 @@ mod tests {
 
     #[test]
     fn rfc_2617_section_3_5_md5() {
-        let ha1 = ha1(Algorithm::Md5, "Mufasa", "testrealm@host.com", "Circle Of Life");
+        let ha1 = ha1(
+            Algorithm::Md5,
+            "Mufasa",
+            "testrealm@host.com",
+            "Circle Of Life",
+        );
         let r = response(
             Algorithm::Md5,
             &ha1,
@@ -110,7 +120,12 @@ mod tests {
 
     #[test]
     fn rfc_7616_section_3_9_1_md5() {
-        let ha1 = ha1(Algorithm::Md5, "Mufasa", "http-auth@example.org", "Circle of Life");
+        let ha1 = ha1(
+            Algorithm::Md5,
+            "Mufasa",
+            "http-auth@example.org",
+            "Circle of Life",
+        );
         let r = response(
             Algorithm::Md5,
             &ha1,
@@ -124,7 +139,12 @@ mod tests {
 
     #[test]
     fn rfc_7616_section_3_9_1_sha256() {
-        let ha1 = ha1(Algorithm::Sha256, "Mufasa", "http-auth@example.org", "Circle of Life");
+        let ha1 = ha1(
+            Algorithm::Sha256,
+            "Mufasa",
+            "http-auth@example.org",
+            "Circle of Life",
+        );
         let r = response(
             Algorithm::Sha256,
             &ha1,
@@ -133,22 +153,49 @@ mod tests {
             "/dir/index.html",
             Some(("00000001", CNONCE_7616)),
         );
-        assert_eq!(r, "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1");
+        assert_eq!(
+            r,
+            "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1"
+        );
     }
 
     #[test]
     fn algorithm_tokens_parse_case_insensitively() {
         assert_eq!(Algorithm::parse("md5").unwrap(), Algorithm::Md5);
-        assert_eq!(Algorithm::parse("SHA-256-SESS").unwrap(), Algorithm::Sha256Sess);
+        assert_eq!(
+            Algorithm::parse("SHA-256-SESS").unwrap(),
+            Algorithm::Sha256Sess
+        );
         assert!(Algorithm::parse("SHA-512-256").is_err());
     }
 
     #[test]
     fn sess_variants_fold_the_cnonce_into_ha1() {
         let h = ha1(Algorithm::Md5Sess, "u", "r", "p");
-        let a = response(Algorithm::Md5Sess, &h, "n", "REGISTER", "sip:r", Some(("00000001", "c1")));
-        let b = response(Algorithm::Md5Sess, &h, "n", "REGISTER", "sip:r", Some(("00000001", "c2")));
-        let plain = response(Algorithm::Md5, &h, "n", "REGISTER", "sip:r", Some(("00000001", "c1")));
+        let a = response(
+            Algorithm::Md5Sess,
+            &h,
+            "n",
+            "REGISTER",
+            "sip:r",
+            Some(("00000001", "c1")),
+        );
+        let b = response(
+            Algorithm::Md5Sess,
+            &h,
+            "n",
+            "REGISTER",
+            "sip:r",
+            Some(("00000001", "c2")),
+        );
+        let plain = response(
+            Algorithm::Md5,
+            &h,
+            "n",
+            "REGISTER",
+            "sip:r",
+            Some(("00000001", "c1")),
+        );
         assert_ne!(a, b);
         assert_ne!(a, plain);
     }

@@ -23,7 +23,9 @@ pub struct NonceIssuer {
 impl std::fmt::Debug for NonceIssuer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never print the secret.
-        f.debug_struct("NonceIssuer").field("lifetime", &self.lifetime).finish_non_exhaustive()
+        f.debug_struct("NonceIssuer")
+            .field("lifetime", &self.lifetime)
+            .finish_non_exhaustive()
     }
 }
 
@@ -55,7 +57,9 @@ impl NonceIssuer {
     /// Checks that this issuer made `nonce` and that it has not expired at `now`:
     /// [`AuthError::ForeignNonce`] or [`AuthError::Stale`] otherwise.
     pub fn check(&self, nonce: &str, now: SystemTime) -> Result<(), AuthError> {
-        let bytes = unhex(nonce).filter(|b| b.len() == NONCE_BYTES).ok_or(AuthError::ForeignNonce)?;
+        let bytes = unhex(nonce)
+            .filter(|b| b.len() == NONCE_BYTES)
+            .ok_or(AuthError::ForeignNonce)?;
         let (body, tag) = bytes.split_at(16);
         self.mac(body)
             .verify_truncated_left(tag)
@@ -72,19 +76,24 @@ impl NonceIssuer {
 
     fn mac(&self, body: &[u8]) -> HmacSha256 {
         // HMAC takes keys of any length; new_from_slice cannot fail for it.
-        let mut mac = HmacSha256::new_from_slice(&self.secret).expect("HMAC accepts any key length");
+        let mut mac =
+            HmacSha256::new_from_slice(&self.secret).expect("HMAC accepts any key length");
         mac.update(body);
         mac
     }
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 || !s.is_ascii() {
+    let pairs = s.as_bytes().chunks_exact(2);
+    if !pairs.remainder().is_empty() {
         return None;
     }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
+    pairs
+        .map(|pair| {
+            std::str::from_utf8(pair)
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
         .collect()
 }
 
@@ -102,8 +111,14 @@ mod tests {
         let mut rng = rand::rngs::StdRng::seed_from_u64(1);
         let t0 = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         let nonce = issuer().issue(t0, &mut rng);
-        assert_eq!(issuer().check(&nonce, t0 + Duration::from_secs(300)), Ok(()));
-        assert_eq!(issuer().check(&nonce, t0 + Duration::from_secs(301)), Err(AuthError::Stale));
+        assert_eq!(
+            issuer().check(&nonce, t0 + Duration::from_secs(300)),
+            Ok(())
+        );
+        assert_eq!(
+            issuer().check(&nonce, t0 + Duration::from_secs(301)),
+            Err(AuthError::Stale)
+        );
         assert_ne!(nonce, issuer().issue(t0, &mut rng), "random part differs");
     }
 

@@ -30,9 +30,12 @@ fn parse_digest(value: &str) -> Result<Vec<(String, String)>, AuthError> {
         }
         s.skip_ws();
         let value = if s.peek() == Some('"') {
-            s.quoted_string().ok_or(AuthError::Syntax("unterminated quoted value"))?
+            s.quoted_string()
+                .ok_or(AuthError::Syntax("unterminated quoted value"))?
         } else {
-            let v = s.take_while(|c| is_token(c) || matches!(c, '/' | ':' | '@' | '=')).to_owned();
+            let v = s
+                .take_while(|c| is_token(c) || matches!(c, '/' | ':' | '@' | '='))
+                .to_owned();
             if v.is_empty() {
                 return Err(AuthError::Syntax("empty parameter value"));
             }
@@ -81,7 +84,12 @@ impl Challenge {
                 .transpose()?
                 .unwrap_or(Algorithm::Md5),
             qop: take(&mut p, "qop")
-                .map(|q| q.split(',').map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).collect())
+                .map(|q| {
+                    q.split(',')
+                        .map(|v| v.trim().to_owned())
+                        .filter(|v| !v.is_empty())
+                        .collect()
+                })
                 .unwrap_or_default(),
             stale: take(&mut p, "stale").is_some_and(|v| v.eq_ignore_ascii_case("true")),
         })

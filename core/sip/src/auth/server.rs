@@ -49,7 +49,13 @@ impl DigestServer {
     /// One challenge header value per offered algorithm, each with a fresh nonce and
     /// qop="auth", for WWW-Authenticate (401) or Proxy-Authenticate (407). `stale` after
     /// [`AuthError::Stale`].
-    pub fn challenges(&self, now: SystemTime, realm: &str, stale: bool, rng: &mut impl RngCore) -> Vec<String> {
+    pub fn challenges(
+        &self,
+        now: SystemTime,
+        realm: &str,
+        stale: bool,
+        rng: &mut impl RngCore,
+    ) -> Vec<String> {
         self.algorithms
             .iter()
             .map(|&algorithm| {
@@ -85,7 +91,8 @@ impl DigestServer {
             return Err(AuthError::Realm);
         }
         // We only ever offer qop=auth, so a response without it is not one of ours.
-        let (Some("auth"), Some(nc_hex), Some(cnonce)) = (c.qop.as_deref(), c.nc.as_deref(), c.cnonce.as_deref())
+        let (Some("auth"), Some(nc_hex), Some(cnonce)) =
+            (c.qop.as_deref(), c.nc.as_deref(), c.cnonce.as_deref())
         else {
             return Err(AuthError::Qop);
         };
@@ -101,8 +108,18 @@ impl DigestServer {
             Secret::Password(password) => ha1(c.algorithm, &c.username, realm, password),
             Secret::Ha1(h) => h.to_ascii_lowercase(),
         };
-        let expected = response(c.algorithm, &ha1, &c.nonce, method, &c.uri, Some((nc_hex, cnonce)));
-        if !constant_time_eq(expected.as_bytes(), c.response.to_ascii_lowercase().as_bytes()) {
+        let expected = response(
+            c.algorithm,
+            &ha1,
+            &c.nonce,
+            method,
+            &c.uri,
+            Some((nc_hex, cnonce)),
+        );
+        if !constant_time_eq(
+            expected.as_bytes(),
+            c.response.to_ascii_lowercase().as_bytes(),
+        ) {
             return Err(AuthError::Mismatch);
         }
         // Right password, old nonce: the client may retry with a fresh one without asking
@@ -156,7 +173,15 @@ mod tests {
     /// A client's credentials for the challenge at `index`, with nonce-count `nc`.
     fn creds(challenges: &[String], index: usize, password: &str, nc: u32) -> Credentials {
         let challenge = Challenge::parse(&challenges[index]).unwrap();
-        let a = answer(&challenge, "REGISTER", "sip:sip.example.com", "1001", password, "cn0nce", nc);
+        let a = answer(
+            &challenge,
+            "REGISTER",
+            "sip:sip.example.com",
+            "1001",
+            password,
+            "cn0nce",
+            nc,
+        );
         Credentials::parse(&a.header_value).unwrap()
     }
 
@@ -178,11 +203,17 @@ mod tests {
         let ch = s.challenges(t0(), REALM, false, &mut rng);
         for i in 0..2 {
             let c = creds(&ch, i, "secret", 1);
-            assert_eq!(s.verify(t0(), REALM, "REGISTER", &c, Secret::Password("secret")), Ok(()));
+            assert_eq!(
+                s.verify(t0(), REALM, "REGISTER", &c, Secret::Password("secret")),
+                Ok(())
+            );
         }
         let c = creds(&ch, 1, "secret", 2);
         let stored = ha1(Algorithm::Md5, "1001", REALM, "secret");
-        assert_eq!(s.verify(t0(), REALM, "REGISTER", &c, Secret::Ha1(&stored)), Ok(()));
+        assert_eq!(
+            s.verify(t0(), REALM, "REGISTER", &c, Secret::Ha1(&stored)),
+            Ok(())
+        );
     }
 
     #[test]
@@ -191,12 +222,24 @@ mod tests {
         let mut s = server(8);
         let ch = s.challenges(t0(), REALM, false, &mut rng);
         let c = creds(&ch, 0, "guess", 1);
-        assert_eq!(s.verify(t0(), REALM, "REGISTER", &c, Secret::Password("secret")), Err(AuthError::Mismatch));
+        assert_eq!(
+            s.verify(t0(), REALM, "REGISTER", &c, Secret::Password("secret")),
+            Err(AuthError::Mismatch)
+        );
         let c = creds(&ch, 0, "secret", 1);
-        assert_eq!(s.verify(t0(), REALM, "INVITE", &c, Secret::Password("secret")), Err(AuthError::Mismatch));
-        assert_eq!(s.verify(t0(), "other", "REGISTER", &c, Secret::Password("secret")), Err(AuthError::Realm));
+        assert_eq!(
+            s.verify(t0(), REALM, "INVITE", &c, Secret::Password("secret")),
+            Err(AuthError::Mismatch)
+        );
+        assert_eq!(
+            s.verify(t0(), "other", "REGISTER", &c, Secret::Password("secret")),
+            Err(AuthError::Realm)
+        );
         // The failed attempts did not consume nc=1.
-        assert_eq!(s.verify(t0(), REALM, "REGISTER", &c, Secret::Password("secret")), Ok(()));
+        assert_eq!(
+            s.verify(t0(), REALM, "REGISTER", &c, Secret::Password("secret")),
+            Ok(())
+        );
     }
 
     #[test]
@@ -206,9 +249,15 @@ mod tests {
         let ch = s.challenges(t0(), REALM, false, &mut rng);
         let later = t0() + Duration::from_secs(61);
         let good = creds(&ch, 0, "secret", 1);
-        assert_eq!(s.verify(later, REALM, "REGISTER", &good, Secret::Password("secret")), Err(AuthError::Stale));
+        assert_eq!(
+            s.verify(later, REALM, "REGISTER", &good, Secret::Password("secret")),
+            Err(AuthError::Stale)
+        );
         let bad = creds(&ch, 0, "guess", 1);
-        assert_eq!(s.verify(later, REALM, "REGISTER", &bad, Secret::Password("secret")), Err(AuthError::Mismatch));
+        assert_eq!(
+            s.verify(later, REALM, "REGISTER", &bad, Secret::Password("secret")),
+            Err(AuthError::Mismatch)
+        );
     }
 
     #[test]
@@ -217,15 +266,27 @@ mod tests {
         let mut s = server(2);
         let ch = s.challenges(t0(), REALM, false, &mut rng);
         let first = creds(&ch, 0, "secret", 1);
-        assert_eq!(s.verify(t0(), REALM, "REGISTER", &first, Secret::Password("secret")), Ok(()));
-        assert_eq!(s.verify(t0(), REALM, "REGISTER", &first, Secret::Password("secret")), Err(AuthError::Replay));
+        assert_eq!(
+            s.verify(t0(), REALM, "REGISTER", &first, Secret::Password("secret")),
+            Ok(())
+        );
+        assert_eq!(
+            s.verify(t0(), REALM, "REGISTER", &first, Secret::Password("secret")),
+            Err(AuthError::Replay)
+        );
         let second = creds(&ch, 0, "secret", 2);
-        assert_eq!(s.verify(t0(), REALM, "REGISTER", &second, Secret::Password("secret")), Ok(()));
+        assert_eq!(
+            s.verify(t0(), REALM, "REGISTER", &second, Secret::Password("secret")),
+            Ok(())
+        );
         // Two more nonces evict the first from a table of two.
         for _ in 0..2 {
             let ch = s.challenges(t0(), REALM, false, &mut rng);
             let c = creds(&ch, 0, "secret", 1);
-            assert_eq!(s.verify(t0(), REALM, "REGISTER", &c, Secret::Password("secret")), Ok(()));
+            assert_eq!(
+                s.verify(t0(), REALM, "REGISTER", &c, Secret::Password("secret")),
+                Ok(())
+            );
         }
         assert_eq!(s.counts.len(), 2);
         assert!(!s.counts.contains_key(&first.nonce));
@@ -238,10 +299,19 @@ mod tests {
             r#"Digest username="Mufasa", realm="sip.example.com", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", uri="sip:x", qop=auth, nc=00000001, cnonce="0a4f113b", response="6629fae49393a05397450978507c4ef1""#,
         )
         .unwrap();
-        assert_eq!(s.verify(t0(), REALM, "REGISTER", &c, Secret::Password("x")), Err(AuthError::ForeignNonce));
+        assert_eq!(
+            s.verify(t0(), REALM, "REGISTER", &c, Secret::Password("x")),
+            Err(AuthError::ForeignNonce)
+        );
         c.qop = None;
-        assert_eq!(s.verify(t0(), REALM, "REGISTER", &c, Secret::Password("x")), Err(AuthError::Qop));
+        assert_eq!(
+            s.verify(t0(), REALM, "REGISTER", &c, Secret::Password("x")),
+            Err(AuthError::Qop)
+        );
         c.algorithm = Algorithm::Md5Sess;
-        assert!(matches!(s.verify(t0(), REALM, "REGISTER", &c, Secret::Password("x")), Err(AuthError::Algorithm(_))));
+        assert!(matches!(
+            s.verify(t0(), REALM, "REGISTER", &c, Secret::Password("x")),
+            Err(AuthError::Algorithm(_))
+        ));
     }
 }

@@ -59,7 +59,10 @@ impl Headers {
     pub fn call_id(&self) -> Result<&str, HeaderError> {
         let value = self.single("Call-ID")?;
         if value.is_empty() || value.contains(char::is_whitespace) {
-            return Err(HeaderError::malformed("Call-ID", "empty or contains whitespace"));
+            return Err(HeaderError::malformed(
+                "Call-ID",
+                "empty or contains whitespace",
+            ));
         }
         Ok(value)
     }
@@ -77,7 +80,10 @@ impl Headers {
                     .all(|b| b.is_ascii_digit())
                     .then(|| v.parse::<u8>().ok())
                     .flatten()
-                    .ok_or(HeaderError::malformed("Max-Forwards", "not a number from 0 to 255"))
+                    .ok_or(HeaderError::malformed(
+                        "Max-Forwards",
+                        "not a number from 0 to 255",
+                    ))
             })
             .transpose()
     }
@@ -85,7 +91,12 @@ impl Headers {
     /// Expires in seconds (0..=2^32-1), if present.
     pub fn expires(&self) -> Result<Option<u32>, HeaderError> {
         self.optional_single("Expires")?
-            .map(|v| parse_delta_seconds(v).ok_or(HeaderError::malformed("Expires", "not a number of seconds below 2^32")))
+            .map(|v| {
+                parse_delta_seconds(v).ok_or(HeaderError::malformed(
+                    "Expires",
+                    "not a number of seconds below 2^32",
+                ))
+            })
             .transpose()
     }
 
@@ -101,7 +112,10 @@ impl Headers {
                 if let Some(expires) = addr.params.get("expires") {
                     expires
                         .and_then(parse_delta_seconds)
-                        .ok_or(HeaderError::malformed("Contact", "expires is not a number of seconds below 2^32"))?;
+                        .ok_or(HeaderError::malformed(
+                            "Contact",
+                            "expires is not a number of seconds below 2^32",
+                        ))?;
                 }
                 Ok(Contact::Address(addr))
             })
@@ -145,8 +159,13 @@ impl Headers {
 
     /// The media type of Content-Type (`application/sdp`), lower-cased, without parameters.
     pub fn content_type(&self) -> Option<String> {
-        self.get("Content-Type")
-            .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        self.get("Content-Type").map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
     }
 
     /// Authorization values, raw (see [`crate::auth::Credentials::parse`]).
@@ -202,7 +221,10 @@ mod tests {
     #[test]
     fn mandatory_headers_read_back_typed() {
         let h = headers(&[
-            ("v", "SIP/2.0/UDP a;branch=z9hG4bK1;rport, SIP/2.0/TCP b:5070;branch=z9hG4bK2"),
+            (
+                "v",
+                "SIP/2.0/UDP a;branch=z9hG4bK1;rport, SIP/2.0/TCP b:5070;branch=z9hG4bK2",
+            ),
             ("f", "\"Alice\" <sip:alice@a>;tag=1"),
             ("t", "<sip:bob@b>"),
             ("i", "abc@host"),

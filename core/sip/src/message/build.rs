@@ -125,7 +125,10 @@ mod tests {
         let mut resp = response_to(&request(), 200, "OK");
         set_to_tag(&mut resp.headers, "xyz");
         assert_eq!(resp.headers.count("Via"), 2);
-        assert_eq!(resp.headers.get("Via"), Some("SIP/2.0/UDP p;branch=z9hG4bKp"));
+        assert_eq!(
+            resp.headers.get("Via"),
+            Some("SIP/2.0/UDP p;branch=z9hG4bKp")
+        );
         assert_eq!(resp.headers.to().unwrap().tag(), Some("xyz"));
         assert_eq!(resp.headers.cseq().unwrap().seq, 2);
         // A second tag is never added.
@@ -135,8 +138,11 @@ mod tests {
 
     #[test]
     fn rejection_response_carries_extra_headers() {
-        let raw = String::from_utf8(request().to_bytes()).unwrap().replace("Max-Forwards: 70\r\n", "Require: foo\r\n");
-        let Verdict::Reject(rejection) = receive_datagram(raw.as_bytes(), &Policy::default()) else {
+        let raw = String::from_utf8(request().to_bytes())
+            .unwrap()
+            .replace("Max-Forwards: 70\r\n", "Require: foo\r\n");
+        let Verdict::Reject(rejection) = receive_datagram(raw.as_bytes(), &Policy::default())
+        else {
             panic!("expected a rejection")
         };
         let resp = rejection.response("t1").unwrap();

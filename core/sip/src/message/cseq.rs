@@ -56,7 +56,14 @@ mod tests {
 
     #[test]
     fn overflow_and_garbage_are_refused() {
-        for bad in ["36893488147419103232 REGISTER", "2147483648 INVITE", "-1 INVITE", "1", "1 INVITE x", "a INVITE"] {
+        for bad in [
+            "36893488147419103232 REGISTER",
+            "2147483648 INVITE",
+            "-1 INVITE",
+            "1",
+            "1 INVITE x",
+            "a INVITE",
+        ] {
             assert!(CSeq::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(CSeq::parse("2147483647 ACK").unwrap().seq, 2_147_483_647);

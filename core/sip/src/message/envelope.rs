@@ -165,7 +165,11 @@ mod tests {
 
     #[test]
     fn content_length_problems_are_recorded_not_fatal() {
-        let short = split(b"A sip:b SIP/2.0\r\nContent-Length: 10\r\n\r\nabc", Framing::Datagram).unwrap();
+        let short = split(
+            b"A sip:b SIP/2.0\r\nContent-Length: 10\r\n\r\nabc",
+            Framing::Datagram,
+        )
+        .unwrap();
         assert_eq!(
             short.framing_error,
             Some(ParseError::BodyTooShort {
@@ -174,8 +178,15 @@ mod tests {
             })
         );
         let negative = split(b"A sip:b SIP/2.0\r\nl: -1\r\n\r\n", Framing::Datagram).unwrap();
-        assert_eq!(negative.framing_error, Some(ParseError::ContentLength("-1".into())));
-        let twice = split(b"A sip:b SIP/2.0\r\nl: 1\r\nl: 1\r\n\r\nx", Framing::Datagram).unwrap();
+        assert_eq!(
+            negative.framing_error,
+            Some(ParseError::ContentLength("-1".into()))
+        );
+        let twice = split(
+            b"A sip:b SIP/2.0\r\nl: 1\r\nl: 1\r\n\r\nx",
+            Framing::Datagram,
+        )
+        .unwrap();
         assert_eq!(twice.framing_error, Some(ParseError::MultipleContentLength));
         let stream = split(b"A sip:b SIP/2.0\r\n\r\n", Framing::Stream).unwrap();
         assert_eq!(stream.framing_error, Some(ParseError::MissingContentLength));
@@ -183,7 +194,10 @@ mod tests {
 
     #[test]
     fn structural_errors_are_fatal() {
-        assert_eq!(split(b"\r\n\r\n", Framing::Datagram).unwrap_err(), ParseError::Empty);
+        assert_eq!(
+            split(b"\r\n\r\n", Framing::Datagram).unwrap_err(),
+            ParseError::Empty
+        );
         assert_eq!(
             split(b"A sip:b SIP/2.0\r\nVia: x\r\n", Framing::Stream).unwrap_err(),
             ParseError::MissingHeaderEnd
@@ -191,7 +205,10 @@ mod tests {
         let unterminated = split(b"A sip:b SIP/2.0\r\nVia: x\r\n", Framing::Datagram).unwrap();
         assert_eq!(unterminated.headers.get("Via"), Some("x"));
         assert!(matches!(
-            split(b"A sip:b SIP/2.0\r\nno colon here\r\n\r\n", Framing::Datagram),
+            split(
+                b"A sip:b SIP/2.0\r\nno colon here\r\n\r\n",
+                Framing::Datagram
+            ),
             Err(ParseError::HeaderLine(_))
         ));
         assert_eq!(

@@ -135,15 +135,24 @@ mod tests {
     fn invalid_content_length_and_oversize_messages_end_the_stream() {
         let mut framer = StreamFramer::new(4096);
         framer.handle_input(b"OPTIONS sip:a@b SIP/2.0\r\nContent-Length: -999\r\n\r\n");
-        assert_eq!(framer.poll_message(), Err(ParseError::ContentLength("-999".into())));
+        assert_eq!(
+            framer.poll_message(),
+            Err(ParseError::ContentLength("-999".into()))
+        );
 
         let mut framer = StreamFramer::new(64);
         framer.handle_input(b"OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 100\r\n\r\n");
-        assert_eq!(framer.poll_message(), Err(ParseError::TooLarge { limit: 64 }));
+        assert_eq!(
+            framer.poll_message(),
+            Err(ParseError::TooLarge { limit: 64 })
+        );
 
         let mut framer = StreamFramer::new(64);
         framer.handle_input(&[b'A'; 65]);
-        assert_eq!(framer.poll_message(), Err(ParseError::TooLarge { limit: 64 }));
+        assert_eq!(
+            framer.poll_message(),
+            Err(ParseError::TooLarge { limit: 64 })
+        );
     }
 
     #[test]

@@ -43,9 +43,11 @@ impl Params {
 
     /// The value of `name`, with surrounding quotes removed; `None` when absent or bare.
     pub fn value(&self, name: &str) -> Option<&str> {
-        self.get(name)
-            .flatten()
-            .map(|v| v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v))
+        self.get(name).flatten().map(|v| {
+            v.strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(v)
+        })
     }
 
     /// Whether `name` is present, with or without a value.
@@ -56,7 +58,11 @@ impl Params {
     /// Sets `name` to `value`, replacing an existing parameter of that name in place.
     pub fn set(&mut self, name: &str, value: Option<&str>) {
         let value = value.map(str::to_owned);
-        match self.0.iter_mut().find(|p| p.name.eq_ignore_ascii_case(name)) {
+        match self
+            .0
+            .iter_mut()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+        {
             Some(p) => p.value = value,
             None => self.0.push(Param {
                 name: name.to_owned(),
@@ -181,7 +187,8 @@ impl<'a> Scanner<'a> {
             let value = if self.eat('=') {
                 self.skip_ws();
                 let value = if self.peek() == Some('"') {
-                    self.quoted_string_raw().ok_or("unterminated quoted parameter value")?
+                    self.quoted_string_raw()
+                        .ok_or("unterminated quoted parameter value")?
                 } else {
                     self.take_while(is_param_value)
                 };

@@ -84,7 +84,10 @@ pub fn canonical_name(name: &str) -> String {
             return (*canonical).to_owned();
         }
     }
-    match KNOWN.iter().find(|(known, _)| known.eq_ignore_ascii_case(name)) {
+    match KNOWN
+        .iter()
+        .find(|(known, _)| known.eq_ignore_ascii_case(name))
+    {
         Some((canonical, _)) => (*canonical).to_owned(),
         None => name.to_owned(),
     }
@@ -136,7 +139,11 @@ impl Headers {
     /// Replaces every `name` header by one `name: value`, kept where the first one was.
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
         let value = value.into();
-        match self.0.iter().position(|h| h.name.eq_ignore_ascii_case(name)) {
+        match self
+            .0
+            .iter()
+            .position(|h| h.name.eq_ignore_ascii_case(name))
+        {
             Some(first) => {
                 self.0[first].value = value;
                 let mut index = 0;
@@ -151,7 +158,11 @@ impl Headers {
 
     /// Replaces the first `name` value (the top Via); appends one if there is none.
     pub fn set_first(&mut self, name: &str, value: impl Into<String>) {
-        match self.0.iter_mut().find(|h| h.name.eq_ignore_ascii_case(name)) {
+        match self
+            .0
+            .iter_mut()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+        {
             Some(h) => h.value = value.into(),
             None => self.push(name, value),
         }
@@ -227,11 +238,17 @@ mod tests {
     #[test]
     fn list_headers_split_and_others_do_not() {
         let mut h = Headers::new();
-        h.push_received("v", "SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/TCP b;branch=z9hG4bK2");
+        h.push_received(
+            "v",
+            "SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/TCP b;branch=z9hG4bK2",
+        );
         h.push_received("Date", "Sat, 15 Oct 2005 04:44:56 GMT");
         h.push_received("Supported", "");
         assert_eq!(h.count("via"), 2);
-        assert_eq!(h.get_all("Via").nth(1), Some("SIP/2.0/TCP b;branch=z9hG4bK2"));
+        assert_eq!(
+            h.get_all("Via").nth(1),
+            Some("SIP/2.0/TCP b;branch=z9hG4bK2")
+        );
         assert_eq!(h.count("Date"), 1);
         assert_eq!(h.get("supported"), Some(""));
     }

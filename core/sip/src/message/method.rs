@@ -110,7 +110,10 @@ mod tests {
     fn extension_tokens_parse_and_non_tokens_do_not() {
         let odd = "!interesting-Method0123456789_*+`.%indeed'~";
         assert_eq!(Method::parse(odd).unwrap().as_str(), odd);
-        assert_eq!(Method::parse("RE%47IST%45R"), Some(Method::Extension("RE%47IST%45R".into())));
+        assert_eq!(
+            Method::parse("RE%47IST%45R"),
+            Some(Method::Extension("RE%47IST%45R".into()))
+        );
         assert_eq!(Method::parse("IN VITE"), None);
         assert_eq!(Method::parse(""), None);
         assert_eq!(Method::parse("<INVITE>"), None);

@@ -150,7 +150,9 @@ fn parse_request_line(line: &str) -> Result<(Method, Uri), ParseError> {
 fn parse_status_line(line: &str) -> Result<(u16, &str), ParseError> {
     let mut parts = line.splitn(3, ' ');
     let (Some(version), Some(code)) = (parts.next(), parts.next()) else {
-        return Err(ParseError::StatusLine("expected SIP-Version SP Status-Code"));
+        return Err(ParseError::StatusLine(
+            "expected SIP-Version SP Status-Code",
+        ));
     };
     check_version(version)?;
     let status = (code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()))
@@ -252,8 +254,14 @@ mod tests {
                 b"INVITE  sip:a@b  SIP/2.0\r\n\r\n",
                 ParseError::RequestLine("expected Method SP Request-URI SP SIP-Version"),
             ),
-            (b"INVITE sip:a@b SIP/7.0\r\n\r\n", ParseError::Version("SIP/7.0".into())),
-            (b"INVITE <sip:a@b> SIP/2.0\r\n\r\n", ParseError::RequestUri(UriError::Scheme)),
+            (
+                b"INVITE sip:a@b SIP/7.0\r\n\r\n",
+                ParseError::Version("SIP/7.0".into()),
+            ),
+            (
+                b"INVITE <sip:a@b> SIP/2.0\r\n\r\n",
+                ParseError::RequestUri(UriError::Scheme),
+            ),
             (
                 b"SIP/2.0 4294967301 big\r\n\r\n",
                 ParseError::StatusLine("status code is not 100-699"),

@@ -32,7 +32,9 @@ impl NameAddr {
         let mut s = Scanner::new(value);
         s.skip_ws();
         let (display_name, uri) = if s.peek() == Some('"') {
-            let display = s.quoted_string().ok_or("unterminated quoted display name")?;
+            let display = s
+                .quoted_string()
+                .ok_or("unterminated quoted display name")?;
             s.skip_ws();
             (Some(display), bracketed_uri(&mut s)?)
         } else if s.rest.contains('<') {
@@ -44,7 +46,10 @@ impl NameAddr {
             }
             s.rest = &s.rest[before.len()..];
             let display = before.split_whitespace().collect::<Vec<_>>().join(" ");
-            ((!display.is_empty()).then_some(display), bracketed_uri(&mut s)?)
+            (
+                (!display.is_empty()).then_some(display),
+                bracketed_uri(&mut s)?,
+            )
         } else {
             // addr-spec without brackets: it ends at the first ';', which starts header
             // parameters; a URI needing ',', ';' or '?' must be bracketed (RFC 3261 §20).
@@ -113,8 +118,10 @@ mod tests {
 
     #[test]
     fn quoted_display_names_with_escapes_and_whitespace() {
-        let a = NameAddr::parse(r#""J Rosenberg \\\""       <sip:jdrosen@example.com> ;  tag = 98asjd8"#)
-            .unwrap();
+        let a = NameAddr::parse(
+            r#""J Rosenberg \\\""       <sip:jdrosen@example.com> ;  tag = 98asjd8"#,
+        )
+        .unwrap();
         assert_eq!(a.display_name.as_deref(), Some(r#"J Rosenberg \""#));
         assert_eq!(a.tag(), Some("98asjd8"));
         assert_eq!(a.uri.to_string(), "sip:jdrosen@example.com");
@@ -124,8 +131,12 @@ mod tests {
     fn token_display_names_and_no_space_before_bracket() {
         let a = NameAddr::parse("caller<sip:caller@example.com>;tag=323").unwrap();
         assert_eq!(a.display_name.as_deref(), Some("caller"));
-        let b = NameAddr::parse("token1~` token2'+_ token3*%!.- <sip:mundane@example.com>").unwrap();
-        assert_eq!(b.display_name.as_deref(), Some("token1~` token2'+_ token3*%!.-"));
+        let b =
+            NameAddr::parse("token1~` token2'+_ token3*%!.- <sip:mundane@example.com>").unwrap();
+        assert_eq!(
+            b.display_name.as_deref(),
+            Some("token1~` token2'+_ token3*%!.-")
+        );
     }
 
     #[test]

@@ -53,7 +53,10 @@ impl Uri {
         if rest.is_empty() {
             return Err(UriError::Empty);
         }
-        if rest.chars().any(|c| c.is_whitespace() || matches!(c, '<' | '>' | '"')) {
+        if rest
+            .chars()
+            .any(|c| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
+        {
             return Err(UriError::Character);
         }
         if scheme.eq_ignore_ascii_case("sip") || scheme.eq_ignore_ascii_case("sips") {
@@ -196,7 +199,11 @@ pub(crate) fn split_host_port(hostport: &str) -> Result<(&str, Option<u16>), Uri
     let (host, port) = if hostport.starts_with('[') {
         let close = hostport.find(']').ok_or(UriError::Host)?;
         let (host, after) = hostport.split_at(close + 1);
-        if host.len() < 3 || !host[1..close].chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.') {
+        if host.len() < 3
+            || !host[1..close]
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+        {
             return Err(UriError::Host);
         }
         match after {
@@ -211,7 +218,9 @@ pub(crate) fn split_host_port(hostport: &str) -> Result<(&str, Option<u16>), Uri
     };
     if host.is_empty()
         || !(host.starts_with('[')
-            || host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')))
+            || host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')))
     {
         return Err(UriError::Host);
     }
@@ -336,7 +345,10 @@ mod tests {
         assert_eq!(u.host, "example.com");
         let crazy = "sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)@example.com";
         let u = sip(crazy);
-        assert_eq!(u.user.as_deref(), Some("1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*"));
+        assert_eq!(
+            u.user.as_deref(),
+            Some("1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*")
+        );
         assert_eq!(u.host, "example.com");
         assert_eq!(u.to_string(), crazy);
     }
@@ -357,7 +369,12 @@ mod tests {
     fn escapes_are_kept_and_resolved_on_request() {
         let u = sip("sip:%75se%72@example.com");
         assert_eq!(u.user_unescaped().as_deref(), Some("user"));
-        assert_eq!(sip("sip:null-%00-null@example.com").user_unescaped().as_deref(), Some("null-\0-null"));
+        assert_eq!(
+            sip("sip:null-%00-null@example.com")
+                .user_unescaped()
+                .as_deref(),
+            Some("null-\0-null")
+        );
         assert_eq!(Uri::parse("sip:a%4@b"), Err(UriError::Escape));
     }
 
@@ -367,7 +384,10 @@ mod tests {
         assert_eq!(u.scheme(), "tel");
         assert_eq!(u.to_string(), "tel:+1-201-555-0123");
         assert!(u.as_sip().is_none());
-        assert_eq!(Uri::parse("soap.beep://192.0.2.103:3002").unwrap().scheme(), "soap.beep");
+        assert_eq!(
+            Uri::parse("soap.beep://192.0.2.103:3002").unwrap().scheme(),
+            "soap.beep"
+        );
     }
 
     #[test]

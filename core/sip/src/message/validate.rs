@@ -43,9 +43,16 @@ impl Default for Policy {
                 Method::Refer,
                 Method::Message,
             ],
-            extensions: ["100rel", "timer", "replaces", "norefersub", "path", "outbound"]
-                .map(String::from)
-                .to_vec(),
+            extensions: [
+                "100rel",
+                "timer",
+                "replaces",
+                "norefersub",
+                "path",
+                "outbound",
+            ]
+            .map(String::from)
+            .to_vec(),
             content_types: [
                 "application/sdp",
                 "application/dtmf-relay",
@@ -135,9 +142,15 @@ fn receive(bytes: &[u8], framing: Framing, policy: &Policy) -> Verdict {
     let headers = envelope.headers;
     let request = match from_envelope(envelope.start_line, headers.clone(), envelope.body) {
         Ok(Message::Request(r)) => r,
-        Ok(Message::Response(_)) => unreachable!("a start line not beginning SIP/ is a request line"),
+        Ok(Message::Response(_)) => {
+            unreachable!("a start line not beginning SIP/ is a request line")
+        }
         Err(ParseError::Version(v)) => {
-            return Verdict::Reject(rejection(505, format!("Version Not Supported: {v}"), headers))
+            return Verdict::Reject(rejection(
+                505,
+                format!("Version Not Supported: {v}"),
+                headers,
+            ))
         }
         Err(e) => return Verdict::Reject(rejection(400, capitalise(&e.to_string()), headers)),
     };
@@ -207,7 +220,12 @@ pub fn validate_request(request: &Request, policy: &Policy) -> Result<(), Reject
         let unsupported: Vec<&str> = h
             .require()
             .into_iter()
-            .filter(|tag| !policy.extensions.iter().any(|e| e.eq_ignore_ascii_case(tag)))
+            .filter(|tag| {
+                !policy
+                    .extensions
+                    .iter()
+                    .any(|e| e.eq_ignore_ascii_case(tag))
+            })
             .collect();
         if !unsupported.is_empty() {
             let mut r = rejection(420, "Bad Extension".into(), h.clone());
@@ -223,7 +241,11 @@ pub fn validate_request(request: &Request, policy: &Policy) -> Result<(), Reject
                 h.clone(),
             ));
         };
-        if !policy.content_types.iter().any(|t| t.eq_ignore_ascii_case(&content_type)) {
+        if !policy
+            .content_types
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(&content_type))
+        {
             let mut r = rejection(415, "Unsupported Media Type".into(), h.clone());
             r.extra.push("Accept", policy.content_types.join(", "));
             return Err(r);
@@ -287,7 +309,10 @@ mod tests {
     const GOOD: &str = "INVITE sip:bob@b SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\nFrom: <sip:a@a>;tag=1\r\nTo: <sip:bob@b>\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n";
 
     fn verdict(extra_headers: &str, body: &str) -> Verdict {
-        let raw = format!("{GOOD}{extra_headers}Content-Length: {}\r\n\r\n{body}", body.len());
+        let raw = format!(
+            "{GOOD}{extra_headers}Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
         receive_datagram(raw.as_bytes(), &Policy::default())
     }
 
@@ -302,41 +327,71 @@ mod tests {
     fn a_good_request_passes() {
         assert!(matches!(verdict("", ""), Verdict::Request(_)));
         assert!(matches!(
-            verdict("Content-Type: application/sdp\r\nAccept: application/*\r\n", "v=0\r\n"),
+            verdict(
+                "Content-Type: application/sdp\r\nAccept: application/*\r\n",
+                "v=0\r\n"
+            ),
             Verdict::Request(_)
         ));
     }
 
     #[test]
     fn rejections_name_the_problem() {
-        assert_eq!(status(&verdict("Call-ID: c2\r\n", "")), Some((400, "More than one Call-ID header")));
-        assert_eq!(status(&verdict("Require: 100rel, foo\r\n", "")).map(|s| s.0), Some(420));
+        assert_eq!(
+            status(&verdict("Call-ID: c2\r\n", "")),
+            Some((400, "More than one Call-ID header"))
+        );
+        assert_eq!(
+            status(&verdict("Require: 100rel, foo\r\n", "")).map(|s| s.0),
+            Some(420)
+        );
         if let Verdict::Reject(r) = verdict("Require: 100rel, foo, bar\r\n", "") {
             assert_eq!(r.extra.get("Unsupported"), Some("foo, bar"));
         }
-        assert_eq!(status(&verdict("Content-Type: application/x\r\n", "x")).map(|s| s.0), Some(415));
+        assert_eq!(
+            status(&verdict("Content-Type: application/x\r\n", "x")).map(|s| s.0),
+            Some(415)
+        );
         assert_eq!(status(&verdict("", "x")).map(|s| s.0), Some(400));
-        assert_eq!(status(&verdict("Accept: text/plain\r\n", "")).map(|s| s.0), Some(406));
+        assert_eq!(
+            status(&verdict("Accept: text/plain\r\n", "")).map(|s| s.0),
+            Some(406)
+        );
     }
 
     #[test]
     fn max_forwards_zero_is_483_except_for_options_or_when_disabled() {
         let raw = GOOD.replace("Max-Forwards: 70", "Max-Forwards: 0") + "\r\n";
         let policy = Policy::default();
-        assert_eq!(status(&receive_datagram(raw.as_bytes(), &policy)), Some((483, "Too Many Hops")));
+        assert_eq!(
+            status(&receive_datagram(raw.as_bytes(), &policy)),
+            Some((483, "Too Many Hops"))
+        );
         let relaxed = Policy {
             reject_zero_max_forwards: false,
             ..Policy::default()
         };
-        assert!(matches!(receive_datagram(raw.as_bytes(), &relaxed), Verdict::Request(_)));
+        assert!(matches!(
+            receive_datagram(raw.as_bytes(), &relaxed),
+            Verdict::Request(_)
+        ));
     }
 
     #[test]
     fn unknown_method_is_501_and_non_sip_uri_is_416() {
-        let raw = GOOD.replace("INVITE sip:bob@b", "FOO sip:bob@b").replace("1 INVITE", "1 FOO") + "\r\n";
-        assert_eq!(status(&receive_datagram(raw.as_bytes(), &Policy::default())).map(|s| s.0), Some(501));
+        let raw = GOOD
+            .replace("INVITE sip:bob@b", "FOO sip:bob@b")
+            .replace("1 INVITE", "1 FOO")
+            + "\r\n";
+        assert_eq!(
+            status(&receive_datagram(raw.as_bytes(), &Policy::default())).map(|s| s.0),
+            Some(501)
+        );
         let raw = GOOD.replace("sip:bob@b SIP", "tel:+15551234 SIP") + "\r\n";
-        assert_eq!(status(&receive_datagram(raw.as_bytes(), &Policy::default())).map(|s| s.0), Some(416));
+        assert_eq!(
+            status(&receive_datagram(raw.as_bytes(), &Policy::default())).map(|s| s.0),
+            Some(416)
+        );
     }
 
     #[test]

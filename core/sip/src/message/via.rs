@@ -24,10 +24,13 @@ pub struct Via {
 }
 
 impl Via {
-    /// `SIP/2.0/<transport> host[:port];branch=<branch>`.
+    /// `SIP/2.0/<transport> host[:port];branch=<branch>`. An empty `branch` leaves the
+    /// parameter out, for the transaction layer to assign one.
     pub fn new(transport: &str, host: &str, port: Option<u16>, branch: &str) -> Via {
         let mut params = Params::default();
-        params.set("branch", Some(branch));
+        if !branch.is_empty() {
+            params.set("branch", Some(branch));
+        }
         Via {
             protocol: "SIP/2.0".to_owned(),
             transport: transport.to_ascii_uppercase(),
@@ -70,7 +73,9 @@ impl Via {
             return Err("unexpected characters after the parameters");
         }
         if let Some(Some(rport)) = params.get("rport") {
-            rport.parse::<u16>().map_err(|_| "rport is not a port number")?;
+            rport
+                .parse::<u16>()
+                .map_err(|_| "rport is not a port number")?;
         }
         Ok(Via {
             protocol: format!("{name}/{version}"),
@@ -100,7 +105,9 @@ impl Via {
 
     /// RFC 3581 `rport`: `None` if absent, `Some(None)` if requested, `Some(Some(p))` if filled.
     pub fn rport(&self) -> Option<Option<u16>> {
-        self.params.get("rport").map(|v| v.and_then(|p| p.parse().ok()))
+        self.params
+            .get("rport")
+            .map(|v| v.and_then(|p| p.parse().ok()))
     }
 
     /// `host[:port]` as written.
@@ -114,7 +121,14 @@ impl Via {
 
 impl fmt::Display for Via {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{} {}{}", self.protocol, self.transport, self.sent_by(), self.params)
+        write!(
+            f,
+            "{}/{} {}{}",
+            self.protocol,
+            self.transport,
+            self.sent_by(),
+            self.params
+        )
     }
 }
 
@@ -125,17 +139,23 @@ mod tests {
     #[test]
     fn whitespace_around_slashes_and_equals_is_accepted() {
         let v = Via::parse("SIP  /   2.0 /UDP    192.0.2.2;branch=390skdjuw").unwrap();
-        assert_eq!((v.transport.as_str(), v.host.as_str()), ("UDP", "192.0.2.2"));
+        assert_eq!(
+            (v.transport.as_str(), v.host.as_str()),
+            ("UDP", "192.0.2.2")
+        );
         assert_eq!(v.branch(), Some("390skdjuw"));
         assert!(!v.has_rfc3261_branch());
-        let v = Via::parse("SIP  / 2.0  / TCP     spindle.example.com   ;  branch  =   z9hG4bK9ikj8").unwrap();
+        let v =
+            Via::parse("SIP  / 2.0  / TCP     spindle.example.com   ;  branch  =   z9hG4bK9ikj8")
+                .unwrap();
         assert_eq!(v.branch(), Some("z9hG4bK9ikj8"));
         assert!(v.has_rfc3261_branch());
     }
 
     #[test]
     fn rport_received_ipv6_and_unknown_transports() {
-        let v = Via::parse("SIP/2.0/unknown [2001:db8::9]:5061;rport;received=[2001:db8::1]").unwrap();
+        let v =
+            Via::parse("SIP/2.0/unknown [2001:db8::9]:5061;rport;received=[2001:db8::1]").unwrap();
         assert_eq!(v.transport, "UNKNOWN");
         assert_eq!(v.sent_by(), "[2001:db8::9]:5061");
         assert_eq!(v.rport(), Some(None));
@@ -157,7 +177,9 @@ mod tests {
         ] {
             assert!(Via::parse(bad).is_err(), "{bad:?}");
         }
-        assert!(!Via::parse("SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK").unwrap().has_rfc3261_branch());
+        assert!(!Via::parse("SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK")
+            .unwrap()
+            .has_rfc3261_branch());
     }
 
     #[test]
@@ -165,5 +187,6 @@ mod tests {
         let v = Via::new("udp", "10.0.0.1", Some(5060), "z9hG4bKabc");
         assert_eq!(v.to_string(), "SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKabc");
         assert_eq!(Via::parse(&v.to_string()).unwrap(), v);
+        assert_eq!(Via::new("TCP", "h", None, "").to_string(), "SIP/2.0/TCP h");
     }
 }

@@ -101,9 +101,11 @@ impl ClientTransaction {
                     let ack = ack_for(&self.request, &response).to_bytes();
                     out.send.push(ack.clone());
                     self.ack_bytes = Some(ack);
-                    self.timers.set(out, Timer::D, now + config.d(self.reliable));
+                    self.timers
+                        .set(out, Timer::D, now + config.d(self.reliable));
                 } else {
-                    self.timers.set(out, Timer::K, now + config.k(self.reliable));
+                    self.timers
+                        .set(out, Timer::K, now + config.k(self.reliable));
                 }
                 self.deliver(response, out);
             }
@@ -119,7 +121,13 @@ impl ClientTransaction {
         }
     }
 
-    pub(crate) fn handle_timer(&mut self, timer: Timer, config: &TimerConfig, now: Instant, out: &mut Outbox) {
+    pub(crate) fn handle_timer(
+        &mut self,
+        timer: Timer,
+        config: &TimerConfig,
+        now: Instant,
+        out: &mut Outbox,
+    ) {
         match timer {
             Timer::A => {
                 // INVITE intervals double without the T2 cap (§17.1.1.2); Timer B ends them.

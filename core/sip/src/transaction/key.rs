@@ -106,23 +106,54 @@ mod tests {
 
     #[test]
     fn ack_and_cancel_find_the_invite_by_branch() {
-        let invite = ServerKey::of(&req("SIP/2.0/UDP h;branch=z9hG4bK1", "INVITE"), Method::Invite).unwrap();
-        let ack = ServerKey::of(&req("SIP/2.0/UDP h;branch=z9hG4bK1", "ACK"), Method::Invite).unwrap();
-        let cancel_target = ServerKey::of(&req("SIP/2.0/UDP H;branch=z9hG4bK1", "CANCEL"), Method::Invite).unwrap();
+        let invite = ServerKey::of(
+            &req("SIP/2.0/UDP h;branch=z9hG4bK1", "INVITE"),
+            Method::Invite,
+        )
+        .unwrap();
+        let ack =
+            ServerKey::of(&req("SIP/2.0/UDP h;branch=z9hG4bK1", "ACK"), Method::Invite).unwrap();
+        let cancel_target = ServerKey::of(
+            &req("SIP/2.0/UDP H;branch=z9hG4bK1", "CANCEL"),
+            Method::Invite,
+        )
+        .unwrap();
         assert_eq!(invite, ack);
         assert_eq!(invite, cancel_target);
-        let cancel = ServerKey::of(&req("SIP/2.0/UDP h;branch=z9hG4bK1", "CANCEL"), Method::Cancel).unwrap();
+        let cancel = ServerKey::of(
+            &req("SIP/2.0/UDP h;branch=z9hG4bK1", "CANCEL"),
+            Method::Cancel,
+        )
+        .unwrap();
         assert_ne!(invite, cancel);
-        let other = ServerKey::of(&req("SIP/2.0/UDP h2;branch=z9hG4bK1", "INVITE"), Method::Invite).unwrap();
-        assert_ne!(invite, other, "same branch from another sent-by is another transaction");
+        let other = ServerKey::of(
+            &req("SIP/2.0/UDP h2;branch=z9hG4bK1", "INVITE"),
+            Method::Invite,
+        )
+        .unwrap();
+        assert_ne!(
+            invite, other,
+            "same branch from another sent-by is another transaction"
+        );
     }
 
     #[test]
     fn branches_without_the_cookie_fall_back_to_rfc_2543_matching() {
-        let a = ServerKey::of(&req("SIP/2.0/UDP h;branch=z9hG4bK", "OPTIONS"), Method::Options).unwrap();
+        let a = ServerKey::of(
+            &req("SIP/2.0/UDP h;branch=z9hG4bK", "OPTIONS"),
+            Method::Options,
+        )
+        .unwrap();
         assert!(matches!(a, ServerKey::Legacy { .. }));
         let b = ServerKey::of(&req("SIP/2.0/UDP h", "OPTIONS"), Method::Options).unwrap();
-        assert_eq!(a, ServerKey::of(&req("SIP/2.0/UDP h;branch=z9hG4bK", "OPTIONS"), Method::Options).unwrap());
+        assert_eq!(
+            a,
+            ServerKey::of(
+                &req("SIP/2.0/UDP h;branch=z9hG4bK", "OPTIONS"),
+                Method::Options
+            )
+            .unwrap()
+        );
         assert_ne!(a, b, "the top Via differs");
     }
 }

@@ -123,18 +123,27 @@ impl TransactionLayer {
                     .then(|| ServerKey::of(&request, Method::Invite).ok())
                     .flatten()
                     .and_then(|k| self.server_index.get(&k).copied())
-                    .filter(|id| self.servers.get(id).is_some_and(|e| e.tx.is_pending_invite()));
+                    .filter(|id| {
+                        self.servers
+                            .get(id)
+                            .is_some_and(|e| e.tx.is_pending_invite())
+                    });
                 let id = self.allocate_id();
                 let mut out = Outbox::default();
                 let reliable = source.transport.is_reliable();
-                let tx = ServerTransaction::start(id, request.clone(), reliable, &self.config, &mut out);
+                let tx =
+                    ServerTransaction::start(id, request.clone(), reliable, &self.config, &mut out);
                 out.events.push(match method {
                     Method::Cancel => Event::Cancel {
                         id,
                         invite: cancelled,
                         request,
                     },
-                    _ => Event::Request { id, request, source },
+                    _ => Event::Request {
+                        id,
+                        request,
+                        source,
+                    },
                 });
                 self.server_index.insert(key.clone(), id);
                 let reply_to = response_destination(&via, source);
@@ -190,7 +199,8 @@ impl TransactionLayer {
             .ok()
             .and_then(|k| self.client_index.get(&k).copied());
         let Some(id) = id else {
-            self.events.push_back(Event::StrayResponse { response, source });
+            self.events
+                .push_back(Event::StrayResponse { response, source });
             return;
         };
         let mut out = Outbox::default();
@@ -284,9 +294,14 @@ impl TransactionLayer {
         if self.clients.contains_key(&id) {
             return Err(TransactionError::NotServer(id));
         }
-        let entry = self.servers.get_mut(&id).ok_or(TransactionError::Unknown(id))?;
+        let entry = self
+            .servers
+            .get_mut(&id)
+            .ok_or(TransactionError::Unknown(id))?;
         let mut out = Outbox::default();
-        entry.tx.send_response(&response, &self.config, now, &mut out)?;
+        entry
+            .tx
+            .send_response(&response, &self.config, now, &mut out)?;
         if entry.tx.state == ServerState::Accepted && entry.ack_key.is_none() {
             if let Ok(key) = AckKey::of(&entry.tx.request) {
                 self.accepted_index.insert(key.clone(), id);
@@ -328,7 +343,11 @@ impl TransactionLayer {
                 .clients
                 .get(&id)
                 .map(|(tx, _, _)| tx.timers.is_current(timer, at))
-                .or_else(|| self.servers.get(&id).map(|e| e.tx.timers.is_current(timer, at)))
+                .or_else(|| {
+                    self.servers
+                        .get(&id)
+                        .map(|e| e.tx.timers.is_current(timer, at))
+                })
                 .unwrap_or(false);
             if current {
                 return Some(at);
@@ -402,7 +421,8 @@ fn stamp_via(request: &mut Request, source: Peer) -> Result<Via, crate::message:
         via.params.set("received", Some(&ip));
     }
     if wants_rport {
-        via.params.set("rport", Some(&source.addr.port().to_string()));
+        via.params
+            .set("rport", Some(&source.addr.port().to_string()));
     }
     request.headers.set_first("Via", via.to_string());
     Ok(via)

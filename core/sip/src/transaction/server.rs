@@ -85,7 +85,8 @@ impl ServerTransaction {
         if self.state == ServerState::Completed {
             self.timers.clear();
             self.state = ServerState::Confirmed;
-            self.timers.set(out, Timer::I, now + config.i(self.reliable));
+            self.timers
+                .set(out, Timer::I, now + config.i(self.reliable));
         }
     }
 
@@ -125,7 +126,8 @@ impl ServerTransaction {
                 self.timers.set(out, Timer::L, now + config.accepted());
                 if !self.reliable {
                     self.interval = config.t1;
-                    self.timers.set(out, Timer::Retransmit2xx, now + self.interval);
+                    self.timers
+                        .set(out, Timer::Retransmit2xx, now + self.interval);
                 }
             }
             _ if self.invite => {
@@ -138,13 +140,20 @@ impl ServerTransaction {
             }
             _ => {
                 self.state = ServerState::Completed;
-                self.timers.set(out, Timer::J, now + config.j(self.reliable));
+                self.timers
+                    .set(out, Timer::J, now + config.j(self.reliable));
             }
         }
         Ok(())
     }
 
-    pub(crate) fn handle_timer(&mut self, timer: Timer, config: &TimerConfig, now: Instant, out: &mut Outbox) {
+    pub(crate) fn handle_timer(
+        &mut self,
+        timer: Timer,
+        config: &TimerConfig,
+        now: Instant,
+        out: &mut Outbox,
+    ) {
         match timer {
             Timer::G | Timer::Retransmit2xx => {
                 if let Some(last) = &self.last_response {

@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 use ferroswitch_sip::message::{
     receive_datagram, NameAddr, NewRequest, Policy, Request, Uri, Verdict, Via,
 };
-use ferroswitch_sip::transaction::{Event, Peer, TimerConfig, TransactionLayer, Transmit, Transport};
+use ferroswitch_sip::transaction::{
+    Event, Peer, TimerConfig, TransactionLayer, Transmit, Transport,
+};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -23,7 +25,11 @@ pub fn peer(addr: &str, transport: Transport) -> Peer {
 }
 
 /// A request from Alice to Bob, with a fresh branch from `layer`.
-pub fn request(layer: &mut TransactionLayer, method: ferroswitch_sip::message::Method, transport: Transport) -> Request {
+pub fn request(
+    layer: &mut TransactionLayer,
+    method: ferroswitch_sip::message::Method,
+    transport: Transport,
+) -> Request {
     let branch = layer.next_branch();
     let tag = layer.next_tag();
     NewRequest {
@@ -58,7 +64,11 @@ pub fn drain_events(layer: &mut TransactionLayer) -> Vec<Event> {
 
 /// The first line of a payload, for readable assertions.
 pub fn start_line(t: &Transmit) -> String {
-    String::from_utf8_lossy(&t.payload).lines().next().unwrap_or("").to_owned()
+    String::from_utf8_lossy(&t.payload)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_owned()
 }
 
 /// Two layers (Alice the client, Bob the server) joined by a UDP link that loses each
