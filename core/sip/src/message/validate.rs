@@ -6,7 +6,7 @@ use super::error::{HeaderError, ParseError};
 use super::headers::Headers;
 use super::method::Method;
 use super::uri::Uri;
-use super::{from_envelope, Message, Request, Response};
+use super::{from_envelope, parse_request_line, Message, Request, Response};
 
 /// What the endpoint implements; requests outside it are rejected.
 #[derive(Debug, Clone)]
@@ -140,11 +140,8 @@ fn receive(bytes: &[u8], framing: Framing, policy: &Policy) -> Verdict {
         };
     }
     let headers = envelope.headers;
-    let request = match from_envelope(envelope.start_line, headers.clone(), envelope.body) {
-        Ok(Message::Request(r)) => r,
-        Ok(Message::Response(_)) => {
-            unreachable!("a start line not beginning SIP/ is a request line")
-        }
+    let (method, uri) = match parse_request_line(envelope.start_line) {
+        Ok(parts) => parts,
         Err(ParseError::Version(v)) => {
             return Verdict::Reject(rejection(
                 505,
@@ -157,6 +154,12 @@ fn receive(bytes: &[u8], framing: Framing, policy: &Policy) -> Verdict {
     if let Some(e) = framing_error {
         return Verdict::Reject(rejection(400, capitalise(&e.to_string()), headers));
     }
+    let request = Request {
+        method,
+        uri,
+        headers,
+        body: envelope.body.to_vec(),
+    };
     match validate_request(&request, policy) {
         Ok(()) => Verdict::Request(request),
         Err(r) => Verdict::Reject(r),
