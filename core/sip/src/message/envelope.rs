@@ -4,6 +4,8 @@
 //! recorded rather than returned, so a request can still be answered with a 400 built from
 //! its headers.
 
+use std::borrow::Cow;
+
 use super::error::ParseError;
 use super::grammar::is_token;
 use super::headers::Headers;
@@ -61,15 +63,17 @@ pub(crate) fn parse_head(head: &str) -> Result<(&str, Headers), ParseError> {
     let mut lines = head.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
     let start_line = lines.next().ok_or(ParseError::Empty)?;
     let mut headers = Headers::new();
-    let mut current: Option<(&str, String)> = None;
+    // Values borrow from the input; only a folded value needs its own string.
+    let mut current: Option<(&str, Cow<'_, str>)> = None;
     for line in lines {
         if line.starts_with([' ', '\t']) {
             // A folded continuation: the line break and leading whitespace become one space.
             let (_, value) = current
                 .as_mut()
                 .ok_or_else(|| ParseError::HeaderLine(line.to_owned()))?;
-            value.push(' ');
-            value.push_str(line.trim());
+            let folded = value.to_mut();
+            folded.push(' ');
+            folded.push_str(line.trim());
             continue;
         }
         if let Some((name, value)) = current.take() {
@@ -82,7 +86,7 @@ pub(crate) fn parse_head(head: &str) -> Result<(&str, Headers), ParseError> {
         if name.is_empty() || !name.chars().all(is_token) {
             return Err(ParseError::HeaderLine(line.to_owned()));
         }
-        current = Some((name, value.trim().to_owned()));
+        current = Some((name, Cow::Borrowed(value.trim())));
     }
     if let Some((name, value)) = current {
         headers.push_received(name, value.trim());
