@@ -117,7 +117,10 @@ impl Law {
                 settings.samples_per_second
             )
         } else if settings.channels != 1 {
-            format!("{} channels is not supported (mono only)", settings.channels)
+            format!(
+                "{} channels is not supported (mono only)",
+                settings.channels
+            )
         } else if !PTIMES_MS.contains(&settings.ptime_ms) {
             format!(
                 "a packet time of {} ms is not supported (10, 20, 30, 40 or 60 ms)",
@@ -126,7 +129,10 @@ impl Law {
         } else {
             return Ok(());
         };
-        Err(Error::invalid_argument(format!("{}: {problem}", self.name())))
+        Err(Error::invalid_argument(format!(
+            "{}: {problem}",
+            self.name()
+        )))
     }
 }
 
@@ -207,7 +213,10 @@ mod tests {
                 let error = (i32::from(*original) - i32::from(*decoded)).abs();
                 assert!(error <= 512, "{law:?}: {original} came back as {decoded}");
             }
-            assert!(decoded[160..].iter().all(|&sample| sample == 0), "untouched");
+            assert!(
+                decoded[160..].iter().all(|&sample| sample == 0),
+                "untouched"
+            );
         }
     }
 
@@ -258,7 +267,10 @@ mod tests {
             assert!(error.message().starts_with(reason), "{error}");
         }
         for ptime in PTIMES_MS {
-            assert!(codec.encoder(&settings(8000, 1, ptime)).is_ok(), "{ptime} ms");
+            assert!(
+                codec.encoder(&settings(8000, 1, ptime)).is_ok(),
+                "{ptime} ms"
+            );
         }
     }
 }

@@ -80,7 +80,7 @@ impl Layout {
 
     /// Writes `pcm` big-endian into `out`, returning the bytes written.
     pub fn encode(&self, pcm: &[i16], out: &mut [u8]) -> Result<usize, Error> {
-        if pcm.len() % self.channels != 0 {
+        if !pcm.len().is_multiple_of(self.channels) {
             return Err(Error::invalid_argument(format!(
                 "{NAME} encode: {} samples are not whole frames of {} channels",
                 pcm.len(),
@@ -104,7 +104,7 @@ impl Layout {
     /// Reads the big-endian `payload` into `pcm`, returning the samples written.
     pub fn decode(&self, payload: &[u8], pcm: &mut [i16]) -> Result<usize, Error> {
         let frame_bytes = 2 * self.channels;
-        if payload.len() % frame_bytes != 0 {
+        if !payload.len().is_multiple_of(frame_bytes) {
             return Err(Error::invalid_argument(format!(
                 "{NAME} decode: a payload of {} bytes is not whole frames of {frame_bytes} bytes",
                 payload.len()
@@ -158,7 +158,14 @@ mod tests {
         let layouts: Vec<_> = desc
             .implementations
             .iter()
-            .map(|i| (i.samples_per_second, i.clock_rate, i.channels, i.bits_per_second))
+            .map(|i| {
+                (
+                    i.samples_per_second,
+                    i.clock_rate,
+                    i.channels,
+                    i.bits_per_second,
+                )
+            })
             .collect();
         assert_eq!(
             layouts,
@@ -196,27 +203,52 @@ mod tests {
     #[test]
     fn broken_sizes_are_refused_by_name() {
         let mono = Layout::for_settings(&settings(16000, 1)).expect("offered");
-        let error = mono.encode(&[1; 320], &mut [0; 600]).expect_err("too small");
+        let error = mono
+            .encode(&[1; 320], &mut [0; 600])
+            .expect_err("too small");
         assert_eq!(
             error.message(),
             "L16 encode: the output buffer holds 600 bytes but 320 samples need 640"
         );
         let error = mono.decode(&[0; 7], &mut [0; 8]).expect_err("odd length");
-        assert!(error.message().contains("7 bytes is not whole frames of 2"), "{error}");
+        assert!(
+            error.message().contains("7 bytes is not whole frames of 2"),
+            "{error}"
+        );
         let error = mono.decode(&[0; 8], &mut [0; 3]).expect_err("too small");
-        assert!(error.message().contains("holds 3 samples but 8 bytes need 4"), "{error}");
+        assert!(
+            error
+                .message()
+                .contains("holds 3 samples but 8 bytes need 4"),
+            "{error}"
+        );
 
         let stereo = Layout::for_settings(&settings(48000, 2)).expect("offered");
-        let error = stereo.encode(&[0; 3], &mut [0; 6]).expect_err("half a frame");
-        assert!(error.message().contains("3 samples are not whole frames of 2"), "{error}");
-        let error = stereo.decode(&[0; 6], &mut [0; 3]).expect_err("half a frame");
-        assert!(error.message().contains("not whole frames of 4 bytes"), "{error}");
+        let error = stereo
+            .encode(&[0; 3], &mut [0; 6])
+            .expect_err("half a frame");
+        assert!(
+            error
+                .message()
+                .contains("3 samples are not whole frames of 2"),
+            "{error}"
+        );
+        let error = stereo
+            .decode(&[0; 6], &mut [0; 3])
+            .expect_err("half a frame");
+        assert!(
+            error.message().contains("not whole frames of 4 bytes"),
+            "{error}"
+        );
     }
 
     #[test]
     fn unoffered_settings_are_refused_by_name() {
         for (rate, channels) in [(16000, 2), (44100, 1), (8000, 0)] {
-            let error = L16.decoder(&settings(rate, channels)).err().expect("refused");
+            let error = L16
+                .decoder(&settings(rate, channels))
+                .err()
+                .expect("refused");
             assert!(
                 error
                     .message()

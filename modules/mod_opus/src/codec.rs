@@ -109,10 +109,23 @@ mod tests {
         let layouts: Vec<_> = desc
             .implementations
             .iter()
-            .map(|i| (i.samples_per_second, i.clock_rate, i.channels, i.bits_per_second))
+            .map(|i| {
+                (
+                    i.samples_per_second,
+                    i.clock_rate,
+                    i.channels,
+                    i.bits_per_second,
+                )
+            })
             .collect();
-        assert_eq!(layouts, [(48000, 48000, 1, 30_000), (48000, 48000, 2, 30_000)]);
-        assert_eq!(desc.implementations[0].ptimes_ms.as_slice(), [10, 20, 40, 60]);
+        assert_eq!(
+            layouts,
+            [(48000, 48000, 1, 30_000), (48000, 48000, 2, 30_000)]
+        );
+        assert_eq!(
+            desc.implementations[0].ptimes_ms.as_slice(),
+            [10, 20, 40, 60]
+        );
 
         let auto = desc_for_auto();
         assert_eq!(auto.implementations[0].bits_per_second, 51_000);
@@ -170,7 +183,11 @@ mod tests {
             ..OpusConfig::default()
         });
         let offered = opus
-            .make_encoder(&settings(1, 20, "useinbandfec=1; usedtx=1; maxaveragebitrate=12000"))
+            .make_encoder(&settings(
+                1,
+                20,
+                "useinbandfec=1; usedtx=1; maxaveragebitrate=12000",
+            ))
             .expect("valid");
         assert!(offered.inband_fec());
         assert!(offered.dtx());
@@ -208,12 +225,20 @@ mod tests {
         let mut frame = [0i16; 960];
         for chunk in tone(960 * 5, 1).chunks(960) {
             let bytes = encoder.encode(chunk, &mut packet).expect("encodes");
-            decoder.decode(&packet[..bytes], &mut frame).expect("decodes");
+            decoder
+                .decode(&packet[..bytes], &mut frame)
+                .expect("decodes");
         }
         let mut concealed = [0i16; 1200];
         assert_eq!(decoder.conceal(&mut concealed), Ok(960));
-        assert!(concealed[..960].iter().any(|&s| s.abs() > 1000), "not silence");
-        assert!(concealed[960..].iter().all(|&s| s == 0), "one packet time only");
+        assert!(
+            concealed[..960].iter().any(|&s| s.abs() > 1000),
+            "not silence"
+        );
+        assert!(
+            concealed[960..].iter().all(|&s| s == 0),
+            "one packet time only"
+        );
         // An empty payload is a loss too.
         assert_eq!(decoder.decode(&[], &mut concealed), Ok(960));
     }
@@ -222,7 +247,9 @@ mod tests {
     fn misuse_is_an_error_not_a_panic() {
         let opus = Opus::default();
         let mut encoder = opus.make_encoder(&settings(1, 20, "")).expect("valid");
-        let error = encoder.encode(&[0; 1000], &mut [0; 1500]).expect_err("odd frame");
+        let error = encoder
+            .encode(&[0; 1000], &mut [0; 1500])
+            .expect_err("odd frame");
         assert!(
             error.message().starts_with(
                 "opus encode: 1000 samples in 1 channel(s) are not one Opus frame at 48000 Hz"
@@ -238,7 +265,10 @@ mod tests {
         let error = decoder
             .decode(&packet[..bytes], &mut [0; 480])
             .expect_err("20 ms does not fit in 10 ms");
-        assert!(error.message().contains("holds 480 samples, too few"), "{error}");
+        assert!(
+            error.message().contains("holds 480 samples, too few"),
+            "{error}"
+        );
         let error = decoder.conceal(&mut [0; 100]).expect_err("too small");
         assert_eq!(
             error.message(),
@@ -248,7 +278,10 @@ mod tests {
         let error = decoder
             .decode(&[0xFB, 0xFF], &mut [0; 5760])
             .expect_err("corrupt");
-        assert!(error.message().starts_with("opus decode: a corrupt packet"), "{error}");
+        assert!(
+            error.message().starts_with("opus decode: a corrupt packet"),
+            "{error}"
+        );
         for garbage in [&[0u8][..], &[0xFF; 7], &[0x03, 0x00], &[0x7F; 1300]] {
             // Whatever libopus makes of it, the answer is a value, never a panic.
             let _ = decoder.decode(garbage, &mut [0; 5760]);

@@ -199,26 +199,69 @@ mod tests {
             "useinbandfec=1; usedtx=0; maxaveragebitrate=30000; maxplaybackrate=48000"
         );
         let (auto, _) = parse(r#"<param name="maxaveragebitrate" value="0"/>"#).expect("valid");
-        assert_eq!(auto.fmtp(), "useinbandfec=1; usedtx=0; maxplaybackrate=48000");
+        assert_eq!(
+            auto.fmtp(),
+            "useinbandfec=1; usedtx=0; maxplaybackrate=48000"
+        );
+    }
+
+    #[test]
+    fn the_shipped_file_holds_the_defaults() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../conf/autoload_configs/opus.conf.xml"
+        );
+        let text = std::fs::read_to_string(path).expect("conf/ ships opus.conf.xml");
+        let conf = XmlNode::parse_str(&text, path).expect("well-formed");
+        let (config, warnings) = OpusConfig::from_xml(&conf).expect("valid");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(config, OpusConfig::default());
     }
 
     #[test]
     fn bad_values_name_file_line_and_reason() {
         let cases = [
-            (r#"<param name="use-vbr" value="sometimes"/>"#, "\"sometimes\" is not a boolean"),
+            (
+                r#"<param name="use-vbr" value="sometimes"/>"#,
+                "\"sometimes\" is not a boolean",
+            ),
             (r#"<param name="use-dtx" value=""/>"#, "is not a boolean"),
-            (r#"<param name="use-fec" value="maybe"/>"#, "\"maybe\" is not a boolean"),
-            (r#"<param name="complexity" value="11"/>"#, "\"11\" is not a whole number from 0 to 10"),
+            (
+                r#"<param name="use-fec" value="maybe"/>"#,
+                "\"maybe\" is not a boolean",
+            ),
+            (
+                r#"<param name="complexity" value="11"/>"#,
+                "\"11\" is not a whole number from 0 to 10",
+            ),
             (r#"<param name="complexity" value="high"/>"#, "\"high\""),
-            (r#"<param name="packet-loss-percent" value="101"/>"#, "from 0 to 100"),
-            (r#"<param name="packet-loss-percent" value="-1"/>"#, "\"-1\""),
-            (r#"<param name="maxaveragebitrate" value="5999"/>"#, "from 6000 to 510000"),
-            (r#"<param name="maxaveragebitrate" value="600000"/>"#, "\"600000\""),
-            (r#"<param name="maxplaybackrate" value="44100"/>"#, "\"44100\" is not an Opus rate"),
+            (
+                r#"<param name="packet-loss-percent" value="101"/>"#,
+                "from 0 to 100",
+            ),
+            (
+                r#"<param name="packet-loss-percent" value="-1"/>"#,
+                "\"-1\"",
+            ),
+            (
+                r#"<param name="maxaveragebitrate" value="5999"/>"#,
+                "from 6000 to 510000",
+            ),
+            (
+                r#"<param name="maxaveragebitrate" value="600000"/>"#,
+                "\"600000\"",
+            ),
+            (
+                r#"<param name="maxplaybackrate" value="44100"/>"#,
+                "\"44100\" is not an Opus rate",
+            ),
         ];
         for (param, reason) in cases {
             let error = parse(param).expect_err(param).to_string();
-            assert!(error.starts_with("opus.conf.xml:3: <param name="), "{error}");
+            assert!(
+                error.starts_with("opus.conf.xml:3: <param name="),
+                "{error}"
+            );
             assert!(error.contains(reason), "{param}: {error}");
         }
     }

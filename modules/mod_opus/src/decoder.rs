@@ -18,9 +18,12 @@ pub struct OpusDecoder {
 impl OpusDecoder {
     /// A decoder producing audio of `shape`.
     pub fn new(shape: Shape) -> Result<Self, Error> {
-        let libopus = Libopus::new(shape.sample_rate(), shape.opus_channels()).map_err(|error| {
-            Error::failed(format!("opus: libopus refused to create a decoder: {error}"))
-        })?;
+        let libopus =
+            Libopus::new(shape.sample_rate(), shape.opus_channels()).map_err(|error| {
+                Error::failed(format!(
+                    "opus: libopus refused to create a decoder: {error}"
+                ))
+            })?;
         Ok(Self { libopus, shape })
     }
 }

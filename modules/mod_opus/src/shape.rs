@@ -32,7 +32,10 @@ impl Shape {
                 settings.samples_per_second
             )
         } else if !(1..=2).contains(&settings.channels) {
-            format!("{} channels is not supported (mono or stereo)", settings.channels)
+            format!(
+                "{} channels is not supported (mono or stereo)",
+                settings.channels
+            )
         } else if !PTIMES_MS.contains(&settings.ptime_ms) {
             format!(
                 "a packet time of {} ms is not supported (10, 20, 40 or 60 ms)",
@@ -94,7 +97,7 @@ impl Shape {
 
     /// Whether `samples` interleaved samples are one frame Opus can encode.
     pub fn is_opus_frame(&self, samples: usize) -> bool {
-        samples % self.channels == 0
+        samples.is_multiple_of(self.channels)
             && FRAME_QUARTERS
                 .iter()
                 .any(|quarters| quarters * self.quarter() == samples / self.channels)
@@ -146,7 +149,10 @@ mod tests {
             (settings(44100, 1, 20), "opus: 44100 Hz is not an Opus rate"),
             (settings(48000, 3, 20), "opus: 3 channels is not supported"),
             (settings(48000, 0, 20), "opus: 0 channels is not supported"),
-            (settings(48000, 1, 30), "opus: a packet time of 30 ms is not supported"),
+            (
+                settings(48000, 1, 30),
+                "opus: a packet time of 30 ms is not supported",
+            ),
         ] {
             let error = Shape::new(&settings).expect_err(reason);
             assert!(error.message().starts_with(reason), "{error}");

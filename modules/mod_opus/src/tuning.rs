@@ -39,7 +39,9 @@ impl Tuning {
         .min();
         let playback_rate = remote
             .maxplaybackrate
-            .map_or(config.maxplaybackrate, |rate| rate.min(config.maxplaybackrate));
+            .map_or(config.maxplaybackrate, |rate| {
+                rate.min(config.maxplaybackrate)
+            });
         Self {
             vbr: config.use_vbr && remote.cbr != Some(true),
             complexity: config.complexity,
@@ -58,10 +60,10 @@ impl Tuning {
 /// The widest Opus audio bandwidth a listener playing at `rate` Hz can hear.
 pub fn bandwidth_for(rate: u32) -> Bandwidth {
     match rate {
-        ..=8000 => Bandwidth::Narrowband,
-        ..=12000 => Bandwidth::Mediumband,
-        ..=16000 => Bandwidth::Wideband,
-        ..=24000 => Bandwidth::Superwideband,
+        0..=8000 => Bandwidth::Narrowband,
+        8001..=12000 => Bandwidth::Mediumband,
+        12001..=16000 => Bandwidth::Wideband,
+        16001..=24000 => Bandwidth::Superwideband,
         _ => Bandwidth::Fullband,
     }
 }

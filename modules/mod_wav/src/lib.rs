@@ -10,7 +10,9 @@ pub mod reader;
 pub mod strict_eof;
 pub mod writer;
 
-use ferroswitch_abi::{AudioSpec, Error, FileReader, FileWriter, Format, FormatDesc, Host, Registrar};
+use ferroswitch_abi::{
+    AudioSpec, Error, FileReader, FileWriter, Format, FormatDesc, Host, Registrar,
+};
 
 use crate::reader::WavFileReader;
 use crate::writer::WavFileWriter;

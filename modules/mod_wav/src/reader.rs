@@ -153,9 +153,7 @@ impl FileReader for WavFileReader {
 fn header_error(path: &str, error: hound::Error) -> Error {
     match error {
         hound::Error::IoError(error) if error.kind() == io::ErrorKind::UnexpectedEof => {
-            Error::invalid_argument(format!(
-                "{path}: not a WAV file: it ends inside its header"
-            ))
+            Error::invalid_argument(format!("{path}: not a WAV file: it ends inside its header"))
         }
         hound::Error::IoError(error) => Error::failed(format!("{path}: read error: {error}")),
         hound::Error::FormatError(reason) => {
@@ -214,8 +212,16 @@ mod tests {
         let dir = tempfile::tempdir().expect("temporary directory");
         for (name, bytes, reason) in [
             ("empty.wav", &b""[..], "it ends inside its header"),
-            ("text.wav", b"hello, this is not audio at all, just words", "not a valid WAV file"),
-            ("riff.wav", b"RIFF\x10\x00\x00\x00WAVE", "it ends inside its header"),
+            (
+                "text.wav",
+                b"hello, this is not audio at all, just words",
+                "not a valid WAV file",
+            ),
+            (
+                "riff.wav",
+                b"RIFF\x10\x00\x00\x00WAVE",
+                "it ends inside its header",
+            ),
         ] {
             let path = dir.path().join(name);
             std::fs::write(&path, bytes).expect("writes");
@@ -245,7 +251,10 @@ mod tests {
             };
             let path = hound_file(dir.path(), &format!("{bits}-{channels}.wav"), spec, 30);
             let error = open_error(&path);
-            assert!(error.message().starts_with(&format!("{path}: {reason}")), "{error}");
+            assert!(
+                error.message().starts_with(&format!("{path}: {reason}")),
+                "{error}"
+            );
         }
     }
 
@@ -253,7 +262,10 @@ mod tests {
     fn a_file_cut_short_is_refused_at_open() {
         let dir = tempfile::tempdir().expect("temporary directory");
         let path = hound_file(dir.path(), "cut.wav", pcm16(1), 8000);
-        let file = std::fs::OpenOptions::new().write(true).open(&path).expect("opens");
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .expect("opens");
         file.set_len(44 + 1000).expect("truncates");
         let error = open_error(&path);
         assert_eq!(
@@ -310,7 +322,13 @@ mod tests {
         let dir = tempfile::tempdir().expect("temporary directory");
         let path = hound_file(dir.path(), "stereo.wav", pcm16(2), 400);
         let mut reader = WavFileReader::open(&path).expect("opens");
-        assert_eq!(reader.spec(), AudioSpec { samples_per_second: 8000, channels: 2 });
+        assert_eq!(
+            reader.spec(),
+            AudioSpec {
+                samples_per_second: 8000,
+                channels: 2
+            }
+        );
         assert_eq!(reader.frames(), Some(200));
         reader.seek(150).expect("within the file");
         let mut pcm = [0i16; 7];
@@ -325,7 +343,12 @@ mod tests {
             format!("{path}: cannot seek to frame 201: the file has 200 frames")
         );
         let error = reader.read(&mut pcm[..1]).expect_err("no whole frame");
-        assert!(error.message().contains("cannot hold one frame of 2 channels"), "{error}");
+        assert!(
+            error
+                .message()
+                .contains("cannot hold one frame of 2 channels"),
+            "{error}"
+        );
     }
 
     #[test]

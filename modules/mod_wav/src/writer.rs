@@ -79,7 +79,7 @@ impl FileWriter for WavFileWriter {
                 "{path}: already finished; nothing more can be written"
             )));
         };
-        if pcm.len() % self.channels != 0 {
+        if !pcm.len().is_multiple_of(self.channels) {
             return Err(Error::invalid_argument(format!(
                 "{path}: {} samples are not whole frames of {} channels",
                 pcm.len(),
@@ -140,7 +140,9 @@ mod tests {
     }
 
     fn ramp(samples: usize) -> Vec<i16> {
-        (0..samples).map(|n| (n as i32 * 37 - 30_000) as i16).collect()
+        (0..samples)
+            .map(|n| (n as i32 * 37 - 30_000) as i16)
+            .collect()
     }
 
     fn read_all(path: &str) -> (AudioSpec, Option<u64>, Vec<i16>) {
@@ -208,13 +210,24 @@ mod tests {
         let path = path.to_str().expect("UTF-8 path");
 
         let error = WavFileWriter::create(path, spec(8000, 3)).expect_err("3 channels");
-        assert_eq!(error.message(), format!("{path}: cannot write 3 channels; only mono and stereo"));
+        assert_eq!(
+            error.message(),
+            format!("{path}: cannot write 3 channels; only mono and stereo")
+        );
         let error = WavFileWriter::create(path, spec(4000, 1)).expect_err("4 kHz");
-        assert!(error.message().contains("cannot write at 4000 Hz"), "{error}");
+        assert!(
+            error.message().contains("cannot write at 4000 Hz"),
+            "{error}"
+        );
 
         let mut stereo = WavFileWriter::create(path, spec(48000, 2)).expect("creates");
         let error = stereo.write(&[1, 2, 3]).expect_err("half a frame");
-        assert!(error.message().contains("3 samples are not whole frames of 2"), "{error}");
+        assert!(
+            error
+                .message()
+                .contains("3 samples are not whole frames of 2"),
+            "{error}"
+        );
         stereo.finish().expect("finishes");
         stereo.finish().expect("finishing twice is harmless");
         let error = stereo.write(&[1, 2]).expect_err("finished");
@@ -224,6 +237,11 @@ mod tests {
         let missing = missing.to_str().expect("UTF-8 path");
         let error = WavFileWriter::create(missing, spec(8000, 1)).expect_err("no directory");
         assert_eq!(error.kind, ErrorKind::FAILED);
-        assert!(error.message().starts_with(&format!("{missing}: cannot create: ")), "{error}");
+        assert!(
+            error
+                .message()
+                .starts_with(&format!("{missing}: cannot create: ")),
+            "{error}"
+        );
     }
 }
