@@ -2,8 +2,8 @@
 //! payload type 8), 8000 Hz mono at 64 kbit/s, in packets of 10, 20, 30, 40 or 60 ms.
 //!
 //! Each law is a pair of lookup tables built at compile time ([`ulaw`], [`alaw`]); the
-//! per-call encoder and decoder ([`codec`]) only walk them, so a 20 ms frame costs a few
-//! hundred nanoseconds.
+//! per-call encoder and decoder ([`codec`]) only walk them, so a 20 ms frame (160 samples)
+//! costs under 100 ns each way (`benches/g711.rs`).
 
 pub mod alaw;
 pub mod codec;
