@@ -287,6 +287,18 @@ fn start_leg(
             } else {
                 error.cause
             };
+            core.inner().logging.log(
+                &core,
+                ferroswitch_abi::LogLevel::Err,
+                "core",
+                &session.uuid,
+                &format!(
+                    "Cannot create outgoing channel of type [{}] cause: [{}]: {}",
+                    leg.endpoint,
+                    cause.name(),
+                    error.message
+                ),
+            );
             Err(error.with_cause(cause))
         }
     }
