@@ -48,6 +48,7 @@ pub fn register(registrar: &mut Registrar<'_>) -> Result<(), Error> {
     variables::register(registrar)?;
     info::register(registrar)?;
     signal::register(registrar)?;
+    crate::media::register(registrar)?;
     transfer::register(registrar)
 }
 
