@@ -58,7 +58,9 @@ fn index(direction: TapDirection) -> usize {
 
 impl Taps {
     fn lock(&self) -> MutexGuard<'_, TapList> {
-        self.list.lock().unwrap_or_else(|poison| poison.into_inner())
+        self.list
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
     }
 
     /// Attaches `object` as `name`, refusing a name already attached.
@@ -162,8 +164,7 @@ impl Taps {
                     Err(error) => failed.push((list.taps.remove(position), error)),
                 }
             }
-            self.active
-                .store(!list.taps.is_empty(), Ordering::Release);
+            self.active.store(!list.taps.is_empty(), Ordering::Release);
             failed
         };
         for (tap, error) in failed {
