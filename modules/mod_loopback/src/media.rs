@@ -9,7 +9,11 @@ use ferroswitch_abi::{CodecName, FrameFlags, FrameMeta, MediaParams};
 pub fn requested(session: &Session) -> Result<Option<MediaParams>, Error> {
     let Some(text) = ["absolute_codec_string", "codec_string"]
         .iter()
-        .find_map(|name| session.variable(name).filter(|value| !value.trim().is_empty()))
+        .find_map(|name| {
+            session
+                .variable(name)
+                .filter(|value| !value.trim().is_empty())
+        })
     else {
         return Ok(None);
     };

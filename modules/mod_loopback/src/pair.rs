@@ -124,7 +124,10 @@ impl LoopbackIo {
 
     /// Waits for this leg's next frame time, starting its clock on the first read.
     fn wait_for_tick(&self, session: Session, params: &MediaParams) -> Result<(), Error> {
-        let mut clock = self.clock.lock().unwrap_or_else(|poison| poison.into_inner());
+        let mut clock = self
+            .clock
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         if clock.is_none() {
             let timer = session
                 .variable("timer_name")

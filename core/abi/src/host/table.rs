@@ -16,9 +16,9 @@ use crate::{
         state_handler::StateHandlerRecord,
         timer::FfiTimerInstanceBox,
     },
-    AnswerMode, AudioFrame, CallerProfile, ChannelFlags, ChannelMessage, ChannelState, CoreStatus, Dtmf, Error,
-    Event, FrameMeta, HangupCause, InterfaceInfo, InterfaceKind, LogLevel, MediaParams, ModuleId,
-    ModuleInfo, NewSession, OriginateRequest, SessionId,
+    AnswerMode, AudioFrame, CallerProfile, ChannelFlags, ChannelMessage, ChannelState, CoreStatus,
+    Dtmf, Error, Event, FrameMeta, HangupCause, InterfaceInfo, InterfaceKind, LogLevel,
+    MediaParams, ModuleId, ModuleInfo, NewSession, OriginateRequest, SessionId,
 };
 
 /// Variables as name/value pairs.
@@ -149,8 +149,13 @@ pub struct HostTable {
     pub session_media: extern "C" fn(HostCtx, SessionId) -> ROption<MediaParams>,
     /// Reads the next frame decoded to linear samples at the given rate (the core decodes
     /// with the channel's codec and resamples). Arguments: buffer, rate, timeout in ms.
-    pub session_read_audio:
-        extern "C" fn(HostCtx, SessionId, RSliceMut<'_, i16>, u32, u32) -> RResult<AudioFrame, Error>,
+    pub session_read_audio: extern "C" fn(
+        HostCtx,
+        SessionId,
+        RSliceMut<'_, i16>,
+        u32,
+        u32,
+    ) -> RResult<AudioFrame, Error>,
     /// Writes linear samples at the given rate: the core resamples, gathers whole frames of
     /// the channel's packet time and encodes them with the channel's codec.
     pub session_write_audio:

@@ -13,7 +13,11 @@ pub const MAX_FRAME_SAMPLES: usize = 48 * 60 * 2;
 
 /// Samples in one frame of `meta`'s rate and packet time (20 ms when it does not say).
 pub fn frame_samples(meta: &FrameMeta) -> usize {
-    let ptime = if meta.ptime_ms == 0 { 20 } else { meta.ptime_ms };
+    let ptime = if meta.ptime_ms == 0 {
+        20
+    } else {
+        meta.ptime_ms
+    };
     meta.rate as usize * usize::from(ptime) / 1000
 }
 
@@ -51,7 +55,11 @@ pub fn decode_frame(
             .map_err(|error| {
                 Error::new(
                     error.kind,
-                    format!("decoding a {} frame: {}", meta.codec.as_str(), error.message),
+                    format!(
+                        "decoding a {} frame: {}",
+                        meta.codec.as_str(),
+                        error.message
+                    ),
                 )
             })?;
         scratch.truncate(written.min(MAX_FRAME_SAMPLES));

@@ -317,7 +317,9 @@ impl WritePath {
         self.pending.extend_from_slice(&self.resampled);
         let frame = self.params.samples_per_frame();
         if frame == 0 {
-            return Err(Error::invalid_argument("the channel's frames hold no samples"));
+            return Err(Error::invalid_argument(
+                "the channel's frames hold no samples",
+            ));
         }
         let mut start = 0;
         while self.pending.len() - start >= frame {

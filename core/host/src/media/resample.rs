@@ -20,12 +20,13 @@ impl Resampler {
     /// A resampler for mono frames of `frame_in` samples at `from` Hz, each becoming one
     /// frame at `to` Hz.
     pub fn new(from: u32, to: u32, frame_in: usize) -> Result<Self, Error> {
-        let inner = FftFixedInOut::<f32>::new(from as usize, to as usize, frame_in, 1)
-            .map_err(|error| {
+        let inner = FftFixedInOut::<f32>::new(from as usize, to as usize, frame_in, 1).map_err(
+            |error| {
                 Error::invalid_argument(format!(
                     "cannot resample {frame_in}-sample frames from {from} Hz to {to} Hz: {error}"
                 ))
-            })?;
+            },
+        )?;
         if inner.input_frames_next() != frame_in {
             return Err(Error::invalid_argument(format!(
                 "cannot resample {frame_in}-sample frames from {from} Hz to {to} Hz: \

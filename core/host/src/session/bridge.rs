@@ -24,7 +24,9 @@ const READ_TIMEOUT_MS: u32 = 100;
 /// ended it; `b` is hung up if it is still up (with `a`'s cause when `a` hung up).
 pub fn bridge(core: Core, a: &SessionRef, b: &SessionRef) -> Result<(), Error> {
     if Arc::ptr_eq(a, b) {
-        return Err(Error::invalid_argument("a channel cannot be bridged to itself"));
+        return Err(Error::invalid_argument(
+            "a channel cannot be bridged to itself",
+        ));
     }
     if !b.channel().is_ready() {
         return Err(Error::hung_up(format!("bridge: {} is hanging up", b.uuid)));

@@ -39,8 +39,9 @@ pub fn originate(core: Core, request: &OriginateRequest) -> Result<SessionRef, E
             .map(|pair| (pair.0.to_string(), pair.1.to_string())),
     );
     let timeout_s = match request.timeout_s {
-        0 => lookup(&common, "originate_timeout")
-            .and_then(|value| value.parse().ok())
+        0 => ["originate_timeout", "call_timeout"]
+            .iter()
+            .find_map(|name| lookup(&common, name).and_then(|value| value.parse().ok()))
             .unwrap_or(DEFAULT_TIMEOUT_S),
         given => given,
     };
@@ -48,49 +49,99 @@ pub fn originate(core: Core, request: &OriginateRequest) -> Result<SessionRef, E
         .as_ref()
         .map(|session| session.channel().profile.clone());
 
-    let mut last_error =
-        Error::failed("no leg could be placed").with_cause(HangupCause::DESTINATION_OUT_OF_ORDER);
+    let notifier = Arc::new(Notifier::default());
+    // The originator hanging up cancels the legs it rings.
+    if let Some(originator) = &originator {
+        originator.channel().observers.push(Arc::clone(&notifier));
+    }
+    let result = place_groups(
+        core,
+        &dial,
+        &common,
+        base_profile.as_ref(),
+        request,
+        timeout_s,
+        originator.as_ref(),
+        &notifier,
+    );
+    if let Some(originator) = &originator {
+        originator
+            .channel()
+            .observers
+            .retain(|observer| !Arc::ptr_eq(observer, &notifier));
+    }
+    result.map_err(|error| error.unwrap_or(last_error_default()))
+}
+
+fn last_error_default() -> Error {
+    Error::failed("no leg could be placed").with_cause(HangupCause::DESTINATION_OUT_OF_ORDER)
+}
+
+/// Tries each failover group in turn (`|`), ringing every leg of a group at once (`,`).
+/// `Err(None)` when no leg could even be placed.
+#[allow(clippy::too_many_arguments)]
+fn place_groups(
+    core: Core,
+    dial: &dial_string::DialString,
+    common: &[(String, String)],
+    base_profile: Option<&CallerProfile>,
+    request: &OriginateRequest,
+    timeout_s: u32,
+    originator: Option<&SessionRef>,
+    notifier: &Arc<Notifier>,
+) -> Result<SessionRef, Option<Error>> {
+    let mut last_error = None;
     for group in &dial.groups {
-        let notifier = Arc::new(Notifier::default());
+        if originator.is_some_and(|originator| !originator.channel().is_ready()) {
+            break;
+        }
         let mut legs = Vec::new();
         for leg in group {
-            let mut variables = common.clone();
+            let mut variables = common.to_vec();
             variables.extend(leg.variables.iter().cloned());
+            let leg_timeout = lookup(&variables, "leg_timeout")
+                .and_then(|value| value.parse::<u64>().ok())
+                .filter(|seconds| *seconds > 0)
+                .map_or(
+                    Duration::from_secs(u64::from(timeout_s)),
+                    Duration::from_secs,
+                );
             match start_leg(
                 core,
                 leg,
                 variables,
-                base_profile.as_ref(),
+                base_profile,
                 request,
                 timeout_s,
-                &notifier,
+                notifier,
             ) {
-                Ok(session) => legs.push(session),
-                Err(error) => last_error = error,
+                Ok(session) => legs.push((session, Instant::now() + leg_timeout)),
+                Err(error) => last_error = Some(error),
             }
         }
         if legs.is_empty() {
             continue;
         }
-        match wait_for_answer(
-            core,
-            &legs,
-            &notifier,
-            Duration::from_secs(u64::from(timeout_s)),
-        ) {
+        match wait_for_answer(core, &legs, notifier, originator) {
             Ok(winner) => {
-                for leg in legs.iter().filter(|leg| leg.id != winner.id) {
+                for (leg, _) in legs.iter().filter(|(leg, _)| leg.id != winner.id) {
                     ops::hangup(core, leg, HangupCause::LOSE_RACE);
                 }
                 let mut channel = winner.channel();
                 channel.originating = false;
                 channel
                     .observers
-                    .retain(|observer| !Arc::ptr_eq(observer, &notifier));
+                    .retain(|observer| !Arc::ptr_eq(observer, notifier));
                 drop(channel);
                 return Ok(winner);
             }
-            Err(error) => last_error = error,
+            Err(error) => {
+                let cancelled = error.cause == HangupCause::ORIGINATOR_CANCEL;
+                last_error = Some(error);
+                if cancelled {
+                    break;
+                }
+            }
         }
     }
     Err(last_error)
@@ -236,53 +287,64 @@ fn start_leg(
 }
 
 /// Waits until a leg answers (and has reached CONSUME_MEDIA, so its thread will not hunt the
-/// dialplan), every leg ended, or the time is up (legs are then hung up with NO_ANSWER).
+/// dialplan), every leg ended, or the originator hung up (legs are then hung up with
+/// ORIGINATOR_CANCEL). A leg still ringing at its own deadline is hung up with NO_ANSWER.
 fn wait_for_answer(
     core: Core,
-    legs: &[SessionRef],
+    legs: &[(SessionRef, Instant)],
     notifier: &Notifier,
-    limit: Duration,
+    originator: Option<&SessionRef>,
 ) -> Result<SessionRef, Error> {
-    let deadline = Instant::now() + limit;
     let mut seen = notifier.generation();
     loop {
+        if originator.is_some_and(|originator| !originator.channel().is_ready()) {
+            for (leg, _) in legs {
+                ops::hangup(core, leg, HangupCause::ORIGINATOR_CANCEL);
+            }
+            return Err(Error::new(
+                ErrorKind::HUNG_UP,
+                "originate cancelled: the originator hung up",
+            )
+            .with_cause(HangupCause::ORIGINATOR_CANCEL));
+        }
+        let now = Instant::now();
         let mut last_cause = HangupCause::NONE;
-        let mut alive = 0;
-        for leg in legs {
+        let mut next_deadline: Option<Instant> = None;
+        for (leg, deadline) in legs {
             let channel = leg.channel();
             if channel.state >= ChannelState::Hangup {
                 last_cause = channel.cause;
                 continue;
             }
-            alive += 1;
             if channel.flags.contains(ChannelFlags::ANSWERED)
                 && channel.state == ChannelState::ConsumeMedia
             {
                 return Ok(Arc::clone(leg));
             }
+            if now >= *deadline {
+                drop(channel);
+                ops::hangup(core, leg, HangupCause::NO_ANSWER);
+                last_cause = HangupCause::NO_ANSWER;
+                continue;
+            }
+            next_deadline = Some(next_deadline.map_or(*deadline, |next| next.min(*deadline)));
         }
-        if alive == 0 {
+        let Some(next_deadline) = next_deadline else {
             let cause = if last_cause == HangupCause::NONE {
                 HangupCause::NORMAL_CLEARING
             } else {
                 last_cause
             };
-            return Err(Error::new(
-                ErrorKind::FAILED,
-                format!("originate failed: {}", cause.name()),
-            )
-            .with_cause(cause));
-        }
-        if Instant::now() >= deadline {
-            for leg in legs {
-                ops::hangup(core, leg, HangupCause::NO_ANSWER);
-            }
+            let kind = if cause == HangupCause::NO_ANSWER {
+                ErrorKind::TIMEOUT
+            } else {
+                ErrorKind::FAILED
+            };
             return Err(
-                Error::new(ErrorKind::TIMEOUT, "originate timed out: NO_ANSWER")
-                    .with_cause(HangupCause::NO_ANSWER),
+                Error::new(kind, format!("originate failed: {}", cause.name())).with_cause(cause),
             );
-        }
-        seen = notifier.wait_past(seen, deadline);
+        };
+        seen = notifier.wait_past(seen, next_deadline);
     }
 }
 

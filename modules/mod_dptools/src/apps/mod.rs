@@ -1,6 +1,8 @@
 //! The applications, each a small type implementing [`Application`], grouped by what they
 //! touch: the call itself here, variables, the endpoint, routing, and the log.
 
+mod bridge;
+mod execute_extension;
 mod info;
 mod signal;
 mod transfer;
@@ -49,7 +51,9 @@ pub fn register(registrar: &mut Registrar<'_>) -> Result<(), Error> {
     info::register(registrar)?;
     signal::register(registrar)?;
     crate::media::register(registrar)?;
-    transfer::register(registrar)
+    transfer::register(registrar)?;
+    bridge::register(registrar)?;
+    execute_extension::register(registrar)
 }
 
 /// An application error that ends the call the way FreeSWITCH would for a bad argument.
