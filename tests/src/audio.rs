@@ -6,8 +6,8 @@ use std::path::Path;
 
 /// The samples of a `.fxraw` file; a missing file fails the test, naming it.
 pub fn read_fxraw(path: &Path) -> Vec<i16> {
-    let bytes = std::fs::read(path)
-        .unwrap_or_else(|error| panic!("reading {}: {error}", path.display()));
+    let bytes =
+        std::fs::read(path).unwrap_or_else(|error| panic!("reading {}: {error}", path.display()));
     bytes
         .chunks_exact(2)
         .map(|pair| i16::from_le_bytes([pair[0], pair[1]]))

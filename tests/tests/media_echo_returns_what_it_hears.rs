@@ -54,7 +54,11 @@ fn the_tone_played_to_an_echoing_leg_comes_back() {
         .api(&format!("uuid_getvar {b} record_ms"))
         .parse()
         .expect("record_ms is a number");
-    assert_eq!(samples.len(), record_ms * 8, "record_ms says the file's length");
+    assert_eq!(
+        samples.len(),
+        record_ms * 8,
+        "record_ms says the file's length"
+    );
     // The recording runs from before the tone to after it; the tone fills about a second.
     let tone_frames = frames_with_tone(&samples, 8000, 1000.0, 160);
     assert!(

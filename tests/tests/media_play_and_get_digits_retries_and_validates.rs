@@ -60,10 +60,16 @@ fn a_try_that_times_out_is_retried_and_the_retry_collects_the_digits() {
     let (a, b) = call(&mut switch);
     // The second playback is the invalid-input file: the first try has timed out.
     wait_until("the first try to time out", || playbacks(&conf, &b) >= 2);
-    assert_eq!(switch.api(&format!("uuid_send_dtmf {a} 123#")), "+OK Success");
+    assert_eq!(
+        switch.api(&format!("uuid_send_dtmf {a} 123#")),
+        "+OK Success"
+    );
     switch.wait_for_application(&b, "park");
     assert_eq!(switch.api(&format!("uuid_getvar {b} entered")), "123");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} read_result")), "success");
+    assert_eq!(
+        switch.api(&format!("uuid_getvar {b} read_result")),
+        "success"
+    );
     assert_eq!(
         switch.api(&format!("uuid_getvar {b} read_terminator_used")),
         "#"
@@ -81,12 +87,21 @@ fn digits_the_pattern_refuses_are_invalid_and_every_try_failing_is_a_failure() {
     let (conf, mut switch) = start();
     let (a, b) = call(&mut switch);
     wait_until("the first prompt", || playbacks(&conf, &b) >= 1);
-    assert_eq!(switch.api(&format!("uuid_send_dtmf {a} 99#")), "+OK Success");
+    assert_eq!(
+        switch.api(&format!("uuid_send_dtmf {a} 99#")),
+        "+OK Success"
+    );
     switch.wait_for_application(&b, "park");
     assert_eq!(switch.api(&format!("uuid_getvar {b} entered")), "_undef_");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} entered_invalid")), "99");
+    assert_eq!(
+        switch.api(&format!("uuid_getvar {b} entered_invalid")),
+        "99"
+    );
     // The second try heard nothing.
-    assert_eq!(switch.api(&format!("uuid_getvar {b} read_result")), "failure");
+    assert_eq!(
+        switch.api(&format!("uuid_getvar {b} read_result")),
+        "failure"
+    );
     // Each try's prompt, each followed by the invalid-input file.
     assert_eq!(playbacks(&conf, &b), 4);
 }

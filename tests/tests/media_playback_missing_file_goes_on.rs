@@ -38,18 +38,24 @@ fn the_next_application_runs_after_a_missing_file() {
     let a = switch.originate("loopback/play", "&park()");
     let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
     switch.wait_for_application(&b, "park");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} after_playback")), "ran");
+    assert_eq!(
+        switch.api(&format!("uuid_getvar {b} after_playback")),
+        "ran"
+    );
     assert_eq!(
         switch.api(&format!("uuid_getvar {b} current_application_response")),
         "FILE NOT FOUND"
     );
     assert!(switch.has_channel(&b), "the call is still up");
-    wait_until("the failure to be logged with the file and the reason", || {
-        conf.log().lines().any(|line| {
-            line.contains("[ERR]")
-                && line.contains("cannot play")
-                && line.contains("missing.fxraw")
-                && line.contains("No such file")
-        })
-    });
+    wait_until(
+        "the failure to be logged with the file and the reason",
+        || {
+            conf.log().lines().any(|line| {
+                line.contains("[ERR]")
+                    && line.contains("cannot play")
+                    && line.contains("missing.fxraw")
+                    && line.contains("No such file")
+            })
+        },
+    );
 }

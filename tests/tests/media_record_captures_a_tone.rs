@@ -60,7 +60,11 @@ fn the_recording_holds_the_tone_played_to_the_leg() {
     );
 
     let samples = read_fxraw(&file);
-    assert_eq!(samples.len() as u32, record_ms * 8, "the file holds record_ms");
+    assert_eq!(
+        samples.len() as u32,
+        record_ms * 8,
+        "the file holds record_ms"
+    );
     let tone_frames = frames_with_tone(&samples, 8000, 1000.0, 160);
     assert!(
         tone_frames >= 45,

@@ -5,14 +5,13 @@
 //! endpoint paces reads, one per packet time), do that frame's work, repeat, until the work
 //! is done or the call hangs up, is broken or is transferred. Audio goes to and from the core
 //! as linear samples; the core decodes, resamples and encodes.
-//!
-//! `start_dtmf` / `stop_dtmf` (in-band DTMF detection) are not provided: digits arrive out of
-//! band from the endpoints.
 
 mod digits;
 mod dtmf;
+mod dtmf_detect;
 mod echo;
 mod gentones;
+mod inband_dtmf;
 mod media_loop;
 mod mixer;
 mod playback;
@@ -67,6 +66,14 @@ pub fn register(registrar: &mut Registrar<'_>) -> Result<(), Error> {
     registrar.add_application(
         ApplicationDesc::new("send_dtmf", "Send dtmf to be sent", dtmf::SYNTAX),
         dtmf::SendDtmf,
+    )?;
+    registrar.add_application(
+        ApplicationDesc::new("start_dtmf", "Detect dtmf", ""),
+        inband_dtmf::StartDtmf,
+    )?;
+    registrar.add_application(
+        ApplicationDesc::new("stop_dtmf", "stop inband dtmf", ""),
+        inband_dtmf::StopDtmf,
     )
 }
 
