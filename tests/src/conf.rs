@@ -90,11 +90,22 @@ impl TestConf {
   <section name="dialplan">
     <X-PRE-PROCESS cmd="include" data="dialplan/*.xml"/>
   </section>
+  <section name="directory">
+    <X-PRE-PROCESS cmd="include" data="directory/*.xml"/>
+  </section>
 </document>
 "#,
         );
         for (name, text) in files {
             self.write(&format!("dialplan/{name}"), text);
+        }
+    }
+
+    /// Gives the configuration a directory (call after [`Self::dialplan`], which writes the
+    /// `ferroswitch.xml` including it): each `(name, text)` is written as `directory/<name>`.
+    pub fn directory(&self, files: &[(&str, &str)]) {
+        for (name, text) in files {
+            self.write(&format!("directory/{name}"), text);
         }
     }
 

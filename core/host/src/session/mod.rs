@@ -5,6 +5,7 @@ pub mod bridge;
 pub mod channel;
 mod control;
 pub mod dial_string;
+mod directory_user;
 mod event_data;
 pub mod execute;
 mod listing;

@@ -11,16 +11,19 @@ use ferroswitch_abi::{
 
 use crate::core::Core;
 
-use super::{dial_string, ops, ChannelIo, Direction, NewChannel, Notifier, SessionRef};
+use super::{
+    dial_string, directory_user, ops, ChannelIo, Direction, NewChannel, Notifier, SessionRef,
+};
 
 const DEFAULT_TIMEOUT_S: u32 = 60;
 
 /// Places the calls `request` describes; the answered leg, waiting in CONSUME_MEDIA for the
 /// caller to give it something to do. Fails with the cause of the last leg that failed.
 pub fn originate(core: Core, request: &OriginateRequest) -> Result<SessionRef, Error> {
-    let dial = dial_string::parse(&request.dial_string).map_err(|reason| {
+    let mut dial = dial_string::parse(&request.dial_string).map_err(|reason| {
         Error::invalid_argument(reason).with_cause(HangupCause::INVALID_NUMBER_FORMAT)
     })?;
+    directory_user::expand_user_legs(core, &mut dial);
     let originator = request
         .originator
         .into_option()
@@ -200,6 +203,9 @@ fn start_leg(
     timeout_s: u32,
     notifier: &Arc<Notifier>,
 ) -> Result<SessionRef, Error> {
+    if leg.endpoint == "error" {
+        return Err(directory_user::error_leg(&leg.data));
+    }
     let Some(endpoint) = core
         .inner()
         .registry
