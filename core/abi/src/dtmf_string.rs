@@ -58,9 +58,11 @@ pub fn parse_dtmf_string(text: &str) -> Result<Vec<DtmfStep>, String> {
                     digit: u32::from(ch.to_ascii_uppercase()),
                     duration_ms,
                 }),
-                other => return Err(format!(
+                other => {
+                    return Err(format!(
                     "`{other}` in DTMF string `{text}` is not a DTMF digit (0-9, *, #, A-D, w, W)"
-                )),
+                ))
+                }
             });
         }
     }
