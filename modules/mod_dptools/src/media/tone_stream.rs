@@ -268,6 +268,8 @@ pub struct ToneGenerator {
     /// Position within the current tone, in samples.
     position: u64,
     volume_db: f64,
+    /// The peak that `volume_db` gives, kept so each sample does not recompute it.
+    peak: f64,
     samples_since_step: u64,
     produced_this_play: bool,
 }
@@ -285,6 +287,7 @@ impl ToneGenerator {
             tone: 0,
             position: 0,
             volume_db,
+            peak: amplitude(volume_db),
             samples_since_step: 0,
             produced_this_play: false,
         }
@@ -308,7 +311,7 @@ impl ToneGenerator {
                 self.position = 0;
                 self.samples_since_step = 0;
                 if let Some(next) = self.script.tones.get(self.tone) {
-                    self.volume_db = next.volume_db;
+                    self.set_volume(next.volume_db);
                 }
                 continue;
             }
@@ -323,6 +326,11 @@ impl ToneGenerator {
             self.produced_this_play = true;
         }
         written
+    }
+
+    fn set_volume(&mut self, volume_db: f64) {
+        self.volume_db = volume_db;
+        self.peak = amplitude(volume_db);
     }
 
     /// Starts the next play of the script, if there is one.
@@ -342,23 +350,23 @@ impl ToneGenerator {
         self.samples_since_step = 0;
         self.produced_this_play = false;
         if let Some(first) = self.script.tones.first() {
-            self.volume_db = first.volume_db;
+            self.set_volume(first.volume_db);
         }
         true
     }
 
     fn tone_sample(&mut self, index: usize) -> i16 {
-        let tone = &self.script.tones[index];
-        if let Some(decay) = tone.decay {
+        if let Some(decay) = self.script.tones[index].decay {
             self.samples_since_step += 1;
             if self.samples_since_step >= samples(decay.step_us, self.rate).max(1) {
                 let next = self.volume_db + decay.direction * decay.factor_db;
                 if (VOLUME_MIN_DB..=VOLUME_MAX_DB).contains(&next) {
-                    self.volume_db = next;
+                    self.set_volume(next);
                     self.samples_since_step = 0;
                 }
             }
         }
+        let tone = &self.script.tones[index];
         let time = self.position as f64 / f64::from(self.rate);
         let mixed: f64 = tone
             .frequencies
@@ -366,7 +374,7 @@ impl ToneGenerator {
             .map(|frequency| (2.0 * PI * frequency * time).sin())
             .sum::<f64>()
             / tone.frequencies.len() as f64;
-        (mixed * amplitude(self.volume_db))
+        (mixed * self.peak)
             .round()
             .clamp(f64::from(i16::MIN), f64::from(i16::MAX)) as i16
     }
