@@ -24,6 +24,18 @@ use crate::step;
 /// present too (a row for the `pkg-config` package detected by the command `pkg-config`).
 pub const SYSTEM_PACKAGES: &[SystemPackage] = &[
     SystemPackage {
+        debian: "pkg-config",
+        needed_by: Need::Build,
+        purpose: "mod_opus's build finds libopus with it, and so does the check for libopus-dev",
+        detect: Detect::Command("pkg-config"),
+    },
+    SystemPackage {
+        debian: "libopus-dev",
+        needed_by: Need::Build,
+        purpose: "mod_opus links libopus (through audiopus)",
+        detect: Detect::PkgConfig("opus"),
+    },
+    SystemPackage {
         debian: "nodejs",
         needed_by: Need::Tests,
         purpose: "the event-socket tests run the npm client library modesl under Node.js",
@@ -59,7 +71,7 @@ impl fmt::Display for Need {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(
     dead_code,
-    reason = "no row detects by pkg-config or dpkg yet; the tests use every variant"
+    reason = "no row detects by dpkg yet; the tests use every variant"
 )]
 pub enum Detect {
     /// An executable of this name on `PATH` (`sipp` from `sip-tester`).
@@ -375,6 +387,24 @@ mod tests {
                 self.present.extend(names);
             }
             Ok(())
+        }
+    }
+
+    #[test]
+    fn pkg_config_is_installed_wherever_a_row_detects_by_it() {
+        let pkg_config_row = |need: Need| {
+            SYSTEM_PACKAGES.iter().any(|row| {
+                row.detect == Detect::Command("pkg-config")
+                    && (row.needed_by == need || row.needed_by == Need::Build)
+            })
+        };
+        for row in SYSTEM_PACKAGES {
+            if let Detect::PkgConfig(_) = row.detect {
+                assert!(
+                    pkg_config_row(row.needed_by),
+                    "{row} needs a pkg-config row"
+                );
+            }
         }
     }
 
