@@ -1,17 +1,40 @@
-//! Checking recorded audio: reading the probe fixture's `.fxraw` files (mono 8 kHz
-//! little-endian samples) and finding tones in them.
+//! Checking recorded audio: reading and writing WAV files and finding tones in them.
 
 use std::f64::consts::PI;
 use std::path::Path;
 
-/// The samples of a `.fxraw` file; a missing file fails the test, naming it.
-pub fn read_fxraw(path: &Path) -> Vec<i16> {
-    let bytes =
-        std::fs::read(path).unwrap_or_else(|error| panic!("reading {}: {error}", path.display()));
-    bytes
-        .chunks_exact(2)
-        .map(|pair| i16::from_le_bytes([pair[0], pair[1]]))
-        .collect()
+/// A WAV file's rate, channels and interleaved samples; a missing or unreadable file fails
+/// the test, naming it.
+pub fn read_wav(path: &Path) -> (u32, u16, Vec<i16>) {
+    let reader = hound::WavReader::open(path)
+        .unwrap_or_else(|error| panic!("reading {}: {error}", path.display()));
+    let spec = reader.spec();
+    let samples = reader
+        .into_samples::<i16>()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap_or_else(|error| panic!("reading the samples of {}: {error}", path.display()));
+    (spec.sample_rate, spec.channels, samples)
+}
+
+/// Writes `seconds` of a `frequency` sine at `rate` in `channels` identical channels, with
+/// a peak of 8000.
+pub fn write_tone_wav(path: &Path, rate: u32, channels: u16, frequency: f64, seconds: f64) {
+    let spec = hound::WavSpec {
+        channels,
+        sample_rate: rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut writer = hound::WavWriter::create(path, spec)
+        .unwrap_or_else(|error| panic!("creating {}: {error}", path.display()));
+    for n in 0..(f64::from(rate) * seconds) as u32 {
+        let t = f64::from(n) / f64::from(rate);
+        let sample = (8000.0 * (2.0 * PI * frequency * t).sin()) as i16;
+        for _ in 0..channels {
+            writer.write_sample(sample).expect("writes a sample");
+        }
+    }
+    writer.finalize().expect("completes the WAV file");
 }
 
 /// The power of `frequency` in `samples` at `rate` (Goertzel), per sample squared, so

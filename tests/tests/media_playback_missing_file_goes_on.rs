@@ -11,9 +11,9 @@ fn the_next_application_runs_after_a_missing_file() {
         "mod_loopback",
         "mod_dialplan_xml",
         "mod_dptools",
-        "mod_fixture_probe",
+        "mod_wav",
     ]);
-    let missing = conf.path().join("no-such-dir/missing.fxraw");
+    let missing = conf.path().join("no-such-dir/missing.wav");
     conf.dialplan(&[(
         "default.xml",
         &format!(
@@ -53,8 +53,8 @@ fn the_next_application_runs_after_a_missing_file() {
             conf.log().lines().any(|line| {
                 line.contains("[ERR]")
                     && line.contains("cannot play")
-                    && line.contains("missing.fxraw")
-                    && line.contains("No such file")
+                    && line.contains("missing.wav")
+                    && line.contains("no such file")
             })
         },
     );

@@ -3,7 +3,7 @@
 //! holds about one second of that tone (frames the near leg left empty are not recorded),
 //! as `record_ms` says.
 
-use ferroswitch_tests::audio::{crossing_frequency, frames_with_tone, read_fxraw};
+use ferroswitch_tests::audio::{crossing_frequency, frames_with_tone, read_wav};
 use ferroswitch_tests::{Switch, TestConf};
 
 #[test]
@@ -13,9 +13,9 @@ fn the_recording_holds_the_tone_played_to_the_leg() {
         "mod_loopback",
         "mod_dialplan_xml",
         "mod_dptools",
-        "mod_fixture_probe",
+        "mod_wav",
     ]);
-    let file = conf.path().join("heard.fxraw");
+    let file = conf.path().join("heard.wav");
     conf.dialplan(&[(
         "default.xml",
         &format!(
@@ -59,7 +59,12 @@ fn the_recording_holds_the_tone_played_to_the_leg() {
         "record_ms {record_ms}, expected about 1000"
     );
 
-    let samples = read_fxraw(&file);
+    let (rate, channels, samples) = read_wav(&file);
+    assert_eq!(
+        (rate, channels),
+        (8000, 1),
+        "recorded at the channel's rate, mono"
+    );
     assert_eq!(
         samples.len() as u32,
         record_ms * 8,

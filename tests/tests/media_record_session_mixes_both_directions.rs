@@ -2,7 +2,7 @@
 //! run: the far leg of a loopback call plays a 440 Hz tone while the near leg plays it a
 //! 1 kHz tone, and the recording holds both at once.
 
-use ferroswitch_tests::audio::{frames_with_tone, read_fxraw};
+use ferroswitch_tests::audio::{frames_with_tone, read_wav};
 use ferroswitch_tests::{Switch, TestConf};
 
 #[test]
@@ -12,9 +12,9 @@ fn what_the_leg_hears_and_what_it_says_are_both_recorded() {
         "mod_loopback",
         "mod_dialplan_xml",
         "mod_dptools",
-        "mod_fixture_probe",
+        "mod_wav",
     ]);
-    let file = conf.path().join("both.fxraw");
+    let file = conf.path().join("both.wav");
     let file = file.display().to_string();
     conf.dialplan(&[(
         "default.xml",
@@ -48,7 +48,7 @@ fn what_the_leg_hears_and_what_it_says_are_both_recorded() {
     assert_eq!(b.len(), 36, "the A leg names its B leg: {b}");
     switch.wait_for_application(&b, "park");
 
-    let samples = read_fxraw(std::path::Path::new(&file));
+    let (_, _, samples) = read_wav(std::path::Path::new(&file));
     let record_ms: usize = switch
         .api(&format!("uuid_getvar {b} record_ms"))
         .parse()
