@@ -4,6 +4,7 @@
 //! The binary and modules must be built first (`cargo xtask test` does it). Every wait is
 //! bounded; a test that waits too long fails with what it was waiting for.
 
+pub mod audio;
 mod conf;
 pub mod esl;
 mod events;

@@ -42,6 +42,7 @@
 //! types from this crate and `abi_stable`'s FFI-safe types crosses the boundary.
 
 pub mod codec_string;
+pub mod dtmf_string;
 pub mod error;
 pub mod expand;
 pub mod guard;

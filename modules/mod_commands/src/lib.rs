@@ -10,6 +10,7 @@
 //! | [`modules`] | `load`, `unload`, `reload`, `reloadxml` |
 //! | [`background`] | `bgapi`, `global_getvar` |
 //! | [`broadcast`] | `uuid_broadcast` |
+//! | [`dtmf`] | `uuid_send_dtmf` |
 //!
 //! Parsing and formatting are plain functions, unit-tested without a host; a command's body
 //! only fetches from the host and hands the data to them.
@@ -23,6 +24,7 @@
 pub mod args;
 pub mod background;
 pub mod broadcast;
+pub mod dtmf;
 pub mod modules;
 pub mod originate;
 pub mod show;
@@ -58,6 +60,7 @@ pub fn commands() -> impl Iterator<Item = &'static CommandSpec> {
         modules::COMMANDS,
         background::COMMANDS,
         broadcast::COMMANDS,
+        dtmf::COMMANDS,
     ]
     .into_iter()
     .flatten()

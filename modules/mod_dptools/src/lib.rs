@@ -5,6 +5,7 @@
 mod apps;
 mod args;
 mod inline;
+mod media;
 
 use ferroswitch_abi::prelude::*;
 

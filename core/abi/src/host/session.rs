@@ -7,6 +7,7 @@ use abi_stable::{
 
 use crate::{
     host::{handle::into_result, Host},
+    kinds::media_tap::{media_tap, MediaTap},
     kinds::state_handler::{StateHandler, StateHandlerDesc, StateHandlerRecord},
     AnswerMode, AudioFrame, CallerProfile, ChannelFlags, ChannelMessage, ChannelState, Dtmf, Error,
     FrameMeta, HangupCause, LogLevel, MediaParams, SessionId,
@@ -356,6 +357,31 @@ impl Session {
     /// The channel's data as a `CHANNEL_DATA` event; `None` once the session is gone.
     pub fn event_data(&self) -> Option<crate::Event> {
         (self.table().channel_event_data())(self.host.ctx(), self.id).into_option()
+    }
+
+    /// Attaches `tap` as `name` (unique on the channel): from now until it is stopped or
+    /// the channel hangs up, it sees the channel's audio both ways, as mono samples at
+    /// `rate`.
+    pub fn start_tap(&self, name: &str, rate: u32, tap: impl MediaTap) -> Result<(), Error> {
+        into_result((self.table().session_tap_start())(
+            self.host.ctx(),
+            self.host.module(),
+            self.id,
+            name.into(),
+            rate,
+            media_tap(tap),
+        ))
+    }
+
+    /// Stops the channel's tap `name` (with `prefix`, every tap whose name starts with it);
+    /// how many were stopped.
+    pub fn stop_taps(&self, name: &str, prefix: bool) -> Result<u32, Error> {
+        into_result((self.table().session_tap_stop())(
+            self.host.ctx(),
+            self.id,
+            name.into(),
+            prefix,
+        ))
     }
 
     /// Transfers the channel to `destination` (`dialplan` and `context` empty: its own).

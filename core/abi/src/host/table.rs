@@ -12,6 +12,7 @@ use crate::{
         codec::{CodecSettings, FfiDecoderBox, FfiEncoderBox},
         dialplan::Extension,
         format::{AudioSpec, FfiFileReaderBox, FfiFileWriterBox},
+        media_tap::FfiMediaTapBox,
         state_handler::StateHandlerRecord,
         timer::FfiTimerInstanceBox,
     },
@@ -172,4 +173,20 @@ pub struct HostTable {
         RStr<'_>,
         RStr<'_>,
     ) -> RResult<ROption<Extension>, Error>,
+
+    // --- media taps (appended after the media functions) ---
+    /// Attaches a media tap named by the third argument (unique on the channel; a name in
+    /// use is refused) that sees the channel's audio both ways as mono samples at the rate
+    /// given fourth. The module id is the tap's owner, leased while the tap lives.
+    pub session_tap_start: extern "C" fn(
+        HostCtx,
+        ModuleId,
+        SessionId,
+        RStr<'_>,
+        u32,
+        FfiMediaTapBox,
+    ) -> RResult<(), Error>,
+    /// Removes the channel's taps named by the third argument (with the last argument true:
+    /// those whose names start with it), calling their `on_close`; how many were removed.
+    pub session_tap_stop: extern "C" fn(HostCtx, SessionId, RStr<'_>, bool) -> RResult<u32, Error>,
 }

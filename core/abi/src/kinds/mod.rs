@@ -10,6 +10,7 @@ pub mod endpoint;
 pub mod event_handler;
 pub mod format;
 pub mod logger;
+pub mod media_tap;
 pub mod state_handler;
 pub mod timer;
 
@@ -30,5 +31,6 @@ pub use format::{
     FormatRecord,
 };
 pub use logger::{Logger, LoggerDesc, LoggerRecord};
+pub use media_tap::{media_tap, FfiMediaTapBox, MediaTap, TapDirection};
 pub use state_handler::{StateHandler, StateHandlerDesc, StateHandlerRecord};
 pub use timer::{FfiTimerInstanceBox, Timer, TimerDesc, TimerInstance, TimerRecord};

@@ -78,6 +78,8 @@ pub fn table() -> HostTableRef {
         session_write_audio: session_media::session_write_audio,
         session_bridge: session_media::session_bridge,
         dialplan_hunt: session_media::dialplan_hunt,
+        session_tap_start: session_media::session_tap_start,
+        session_tap_stop: session_media::session_tap_stop,
     }
     .leak_into_prefix()
 }

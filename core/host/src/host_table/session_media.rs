@@ -1,8 +1,11 @@
 //! Host functions for a channel's media through the core: declaring the codec, reading and
-//! writing decoded audio, bridging two legs and hunting an extension without running it.
+//! writing decoded audio, media taps, bridging two legs and hunting an extension without
+//! running it.
 
 use abi_stable::std_types::{ROption, RResult, RSlice, RSliceMut, RStr};
-use ferroswitch_abi::{AudioFrame, Error, Extension, HostCtx, MediaParams, SessionId};
+use ferroswitch_abi::{
+    AudioFrame, Error, Extension, FfiMediaTapBox, HostCtx, MediaParams, ModuleId, SessionId,
+};
 
 use crate::session;
 
@@ -99,5 +102,46 @@ pub extern "C" fn dialplan_hunt(
             context.as_str(),
         )
         .map(ROption::from)
+    })
+}
+
+pub extern "C" fn session_tap_start(
+    ctx: HostCtx,
+    module: ModuleId,
+    id: SessionId,
+    name: RStr<'_>,
+    rate: u32,
+    tap: FfiMediaTapBox,
+) -> RResult<(), Error> {
+    with_session(ctx, id, "start a media tap", |core, session| {
+        let slot = core.inner().modules.slot_by_id(module).ok_or_else(|| {
+            Error::not_found(format!(
+                "media tap {}: module {} is not loaded",
+                name.as_str(),
+                module.0
+            ))
+        })?;
+        if !session.channel().is_ready() {
+            return Err(Error::hung_up(format!(
+                "media tap {}: channel {} is hanging up",
+                name.as_str(),
+                session.uuid
+            )));
+        }
+        session
+            .media
+            .taps
+            .add(name.as_str(), rate, tap, slot.lease())
+    })
+}
+
+pub extern "C" fn session_tap_stop(
+    ctx: HostCtx,
+    id: SessionId,
+    name: RStr<'_>,
+    prefix: bool,
+) -> RResult<u32, Error> {
+    with_session(ctx, id, "stop media taps", |_, session| {
+        Ok(session.media.taps.remove(name.as_str(), prefix))
     })
 }

@@ -288,13 +288,11 @@ pub extern "C" fn session_read_frame(
     buf: RSliceMut<'_, u8>,
     timeout_ms: u32,
 ) -> RResult<FrameMeta, Error> {
+    let mut buf = buf;
     with_session(ctx, id, "read_frame", |core, session| {
-        let io = session
-            .io()
-            .ok_or_else(|| Error::hung_up("the channel has no media"))?;
-        io.object
-            .read_frame(io.session_handle(core, &session), buf, timeout_ms)
-            .into_result()
+        session
+            .media
+            .read_frame(core, &session, buf.as_mut_slice(), timeout_ms)
     })
 }
 

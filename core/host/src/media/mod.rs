@@ -8,12 +8,13 @@ mod codecs;
 mod decode;
 pub mod linear;
 pub mod resample;
+mod tap;
 
 use std::sync::{Mutex, MutexGuard};
 
 use ferroswitch_abi::{
     AudioFrame, CodecName, CodecSettings, Error, ErrorKind, FfiEncoderBox, FrameFlags, FrameMeta,
-    MediaParams,
+    MediaParams, TapDirection,
 };
 
 use crate::core::Core;
@@ -22,6 +23,7 @@ use crate::session::SessionInner;
 use codecs::DecoderCache;
 use decode::{decode_frame, MAX_FRAME_SAMPLES};
 use resample::ResamplerSlot;
+pub use tap::Taps;
 
 /// Bytes one encoded frame may take: 60 ms of 48 kHz stereo L16.
 const MAX_FRAME_BYTES: usize = MAX_FRAME_SAMPLES * 2;
@@ -91,6 +93,8 @@ struct WritePath {
 pub struct ChannelMedia {
     read: Mutex<ReadPath>,
     write: Mutex<WritePath>,
+    /// Modules watching what passes both ways (`record_session`).
+    pub taps: Taps,
 }
 
 impl Default for ChannelMedia {
@@ -120,6 +124,7 @@ impl Default for ChannelMedia {
                 seq: 0,
                 timestamp: 0,
             }),
+            taps: Taps::default(),
         }
     }
 }
@@ -194,6 +199,28 @@ impl ChannelMedia {
         Ok(params.clone())
     }
 
+    /// Reads the endpoint's next frame into `buf` as it came (what `read_frame` gives
+    /// applications and what a bridge relays); the taps see it too.
+    pub fn read_frame(
+        &self,
+        core: Core,
+        session: &SessionInner,
+        buf: &mut [u8],
+        timeout_ms: u32,
+    ) -> Result<FrameMeta, Error> {
+        let io = session
+            .io()
+            .ok_or_else(|| Error::hung_up("the channel has no media"))?;
+        let meta = io
+            .object
+            .read_frame(io.session_handle(core, session), buf.into(), timeout_ms)
+            .into_result()?;
+        let len = (meta.len as usize).min(buf.len());
+        self.taps
+            .feed(core, &session.uuid, TapDirection::Read, &meta, &buf[..len]);
+        Ok(meta)
+    }
+
     /// Reads one frame from the endpoint as mono samples at `rate` into `out`.
     pub fn read_audio(
         &self,
@@ -203,20 +230,10 @@ impl ChannelMedia {
         rate: u32,
         timeout_ms: u32,
     ) -> Result<AudioFrame, Error> {
-        let io = session
-            .io()
-            .ok_or_else(|| Error::hung_up("the channel has no media"))?;
         let mut guard = lock(&self.read);
         let read = &mut *guard;
         read.raw.resize(MAX_FRAME_BYTES, 0);
-        let meta = io
-            .object
-            .read_frame(
-                io.session_handle(core, session),
-                read.raw.as_mut_slice().into(),
-                timeout_ms,
-            )
-            .into_result()?;
+        let meta = self.read_frame(core, session, &mut read.raw, timeout_ms)?;
         let len = (meta.len as usize).min(read.raw.len());
         decode_frame(
             core,
@@ -252,7 +269,7 @@ impl ChannelMedia {
         let mut guard = lock(&self.write);
         if guard.native.matches(meta) {
             drop(guard);
-            return write_to_endpoint(core, session, meta, payload);
+            return write_to_endpoint(core, session, &self.taps, meta, payload);
         }
         let write = &mut *guard;
         decode_frame(
@@ -265,7 +282,7 @@ impl ChannelMedia {
             &mut write.scratch,
         )?;
         let pcm = std::mem::take(&mut write.pcm);
-        let result = write.write_samples(core, session, &pcm, meta.rate);
+        let result = write.write_samples(core, session, &self.taps, &pcm, meta.rate);
         write.pcm = pcm;
         result
     }
@@ -281,7 +298,7 @@ impl ChannelMedia {
         if rate == 0 {
             return Err(Error::invalid_argument("audio written at 0 Hz"));
         }
-        lock(&self.write).write_samples(core, session, pcm, rate)
+        lock(&self.write).write_samples(core, session, &self.taps, pcm, rate)
     }
 }
 
@@ -290,6 +307,7 @@ impl WritePath {
         &mut self,
         core: Core,
         session: &SessionInner,
+        taps: &Taps,
         pcm: &[i16],
         rate: u32,
     ) -> Result<(), Error> {
@@ -332,7 +350,7 @@ impl WritePath {
             };
             self.timestamp = self.timestamp.wrapping_add(frame as u32);
             self.seq = self.seq.wrapping_add(1);
-            let written = write_to_endpoint(core, session, &meta, &self.encoded[..len]);
+            let written = write_to_endpoint(core, session, taps, &meta, &self.encoded[..len]);
             if let Err(error) = written {
                 self.pending.drain(..start);
                 return Err(error);
@@ -346,12 +364,14 @@ impl WritePath {
 fn write_to_endpoint(
     core: Core,
     session: &SessionInner,
+    taps: &Taps,
     meta: &FrameMeta,
     payload: &[u8],
 ) -> Result<(), Error> {
     let io = session
         .io()
         .ok_or_else(|| Error::new(ErrorKind::HUNG_UP, "the channel has no media"))?;
+    taps.feed(core, &session.uuid, TapDirection::Write, meta, payload);
     io.object
         .write_frame(io.session_handle(core, session), meta, payload.into())
         .into_result()

@@ -150,17 +150,15 @@ fn relay(
     to: &SessionInner,
     go_on: impl Fn(&SessionInner) -> bool,
 ) {
-    let Some(io) = from.io() else {
+    if from.io().is_none() {
         return;
-    };
-    let handle = io.session_handle(core, from);
+    }
     let mut buffer = vec![0u8; 8192];
     while go_on(from) && to.channel().is_ready() {
         pass_digits(core, from, to);
-        match io
-            .object
-            .read_frame(handle, buffer.as_mut_slice().into(), READ_TIMEOUT_MS)
-            .into_result()
+        match from
+            .media
+            .read_frame(core, from, &mut buffer, READ_TIMEOUT_MS)
         {
             Ok(meta) => {
                 let len = (meta.len as usize).min(buffer.len());

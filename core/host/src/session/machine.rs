@@ -171,6 +171,9 @@ fn standard(core: Core, session: &SessionInner, state: ChannelState) {
         ChannelState::Execute => execute::run_extension(core, session),
         ChannelState::ExchangeMedia => super::bridge::exchange_media(core, session),
         ChannelState::Hangup => {
+            // Taps end with the call, before CHANNEL_HANGUP_COMPLETE, so that what they set
+            // (`record_ms` ...) is in the channel's final variables, as in FreeSWITCH.
+            session.media.taps.close_all();
             record_end(session);
             fire(core, session, "CHANNEL_HANGUP_COMPLETE");
             let _ = ops::set_state(session, ChannelState::Reporting);

@@ -50,6 +50,7 @@ pub fn register(registrar: &mut Registrar<'_>) -> Result<(), Error> {
     variables::register(registrar)?;
     info::register(registrar)?;
     signal::register(registrar)?;
+    crate::media::register(registrar)?;
     transfer::register(registrar)?;
     bridge::register(registrar)?;
     execute_extension::register(registrar)
