@@ -94,3 +94,59 @@ mod tests {
         assert!((frequency - 1000.0).abs() < 10.0, "{frequency}");
     }
 }
+
+/// Writes `seconds` of a signal that never repeats: a sweep from 300 to 2500 Hz over the
+/// whole file with a quieter 440 Hz tone, under a slow, uneven envelope, peaking near 12000.
+/// Its correlation with anything but itself at lag 0 (a shifted or reversed copy) is low, so
+/// matching a recording against it finds the true offset and only a faithful copy scores.
+pub fn write_test_signal_wav(path: &Path, rate: u32, seconds: f64) -> Vec<i16> {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut writer = hound::WavWriter::create(path, spec)
+        .unwrap_or_else(|error| panic!("creating {}: {error}", path.display()));
+    let samples: Vec<i16> = (0..(f64::from(rate) * seconds) as u32)
+        .map(|n| {
+            let t = f64::from(n) / f64::from(rate);
+            let envelope =
+                0.55 + 0.3 * (2.0 * PI * 1.3 * t).sin() + 0.15 * (2.0 * PI * 3.7 * t).sin();
+            let sweep_phase = 2.0 * PI * (300.0 * t + (2500.0 - 300.0) / (2.0 * seconds) * t * t);
+            let carrier = 0.7 * sweep_phase.sin() + 0.3 * (2.0 * PI * 440.0 * t).sin();
+            (12000.0 * envelope * carrier) as i16
+        })
+        .collect();
+    for sample in &samples {
+        writer.write_sample(*sample).expect("writes a sample");
+    }
+    writer.finalize().expect("completes the WAV file");
+    samples
+}
+
+/// The best normalised correlation of `recorded` against `source`, over every offset of
+/// `recorded` into `source` up to `max_lag` samples either way, comparing the overlap (at
+/// least half of `source`). 1.0 is a perfect copy up to gain.
+pub fn best_correlation(source: &[i16], recorded: &[i16], max_lag: usize) -> f64 {
+    let mut best = 0.0f64;
+    for lag in -(max_lag as i64)..=max_lag as i64 {
+        let pairs = source.iter().enumerate().filter_map(|(index, s)| {
+            let at = index as i64 + lag;
+            (at >= 0 && (at as usize) < recorded.len())
+                .then(|| (f64::from(*s), f64::from(recorded[at as usize])))
+        });
+        let (mut sum_sr, mut sum_ss, mut sum_rr, mut count) = (0.0, 0.0, 0.0, 0usize);
+        for (s, r) in pairs {
+            sum_sr += s * r;
+            sum_ss += s * s;
+            sum_rr += r * r;
+            count += 1;
+        }
+        if count < source.len() / 2 || sum_ss == 0.0 || sum_rr == 0.0 {
+            continue;
+        }
+        best = best.max(sum_sr / (sum_ss.sqrt() * sum_rr.sqrt()));
+    }
+    best
+}
