@@ -33,6 +33,11 @@ fn start() -> (TestConf, Switch, Vec<i16>, std::path::PathBuf) {
         <action application="record" data="{dir}/heard_$1.wav 6"/>
       </condition>
     </extension>
+    <extension name="repacketize">
+      <condition field="destination_number" expression="^via_30ms$">
+        <action application="bridge" data="{{absolute_codec_string=PCMU@30i}}loopback/rec_ptime"/>
+      </condition>
+    </extension>
     <extension name="transcode">
       <condition field="destination_number" expression="^via_opus$">
         <action application="bridge" data="{{absolute_codec_string=opus}}loopback/rec_bridged"/>
@@ -113,6 +118,25 @@ fn a_pcmu_caller_bridged_to_an_opus_leg_is_transcoded_faithfully() {
     assert!(
         correlation >= 0.8,
         "PCMU->opus: correlation {correlation:.3} with the source, {} samples recorded",
+        recorded.len()
+    );
+}
+
+#[test]
+fn a_20_ms_caller_bridged_to_a_30_ms_leg_is_reframed_faithfully() {
+    let (conf, mut switch, source, source_path) = start();
+    let recorded = play_and_record(
+        &mut switch,
+        &conf,
+        &source_path,
+        "PCMU@20i",
+        "via_30ms",
+        "heard_ptime.wav",
+    );
+    let correlation = best_correlation(&source, &recorded, 1600);
+    assert!(
+        correlation >= 0.97,
+        "PCMU 20 ms -> 30 ms: correlation {correlation:.3} with the source, {} samples recorded",
         recorded.len()
     );
 }
