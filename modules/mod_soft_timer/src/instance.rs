@@ -33,7 +33,14 @@ impl TimerInstance for SoftClock {
     fn next(&mut self) -> Result<u64, Error> {
         loop {
             match self.schedule.poll(Instant::now()) {
-                Poll::Tick(n) => return Ok(n),
+                Poll::Tick(n) => {
+                    let due = self.schedule.start() + self.schedule.offset_of(n);
+                    crate::punctuality::count(
+                        Instant::now().saturating_duration_since(due),
+                        self.schedule.interval(),
+                    );
+                    return Ok(n);
+                }
                 // `sleep` may return late, never early; the loop re-checks either way.
                 Poll::Wait(wait) => std::thread::sleep(wait),
             }

@@ -5,11 +5,12 @@
 //! clock's start so that it never drifts (see [`schedule`]).
 
 pub mod instance;
+pub mod punctuality;
 pub mod schedule;
 
 use std::time::Duration;
 
-use ferroswitch_abi::{Error, Host, Registrar, Timer, TimerDesc, TimerInstance};
+use ferroswitch_abi::{ApiDesc, Error, Host, Registrar, Timer, TimerDesc, TimerInstance};
 
 use crate::instance::SoftClock;
 
@@ -47,6 +48,14 @@ fn load(_host: Host, registrar: &mut Registrar<'_>) -> Result<(), Error> {
             intervals_ms: INTERVALS_MS.to_vec().into(),
         },
         SoftTimer,
+    )?;
+    registrar.add_api(
+        ApiDesc::new(
+            "soft_timer_stats",
+            "Ticks the soft timer handed out, and how many of them late",
+            "",
+        ),
+        punctuality::StatsApi,
     )
 }
 

@@ -49,6 +49,16 @@ impl TickSchedule {
         }
     }
 
+    /// When the clock started (tick 0).
+    pub fn start(&self) -> Instant {
+        self.start
+    }
+
+    /// How often it ticks.
+    pub fn interval(&self) -> Duration {
+        nanos_to_duration(self.interval_nanos)
+    }
+
     /// Ticks taken so far.
     pub fn ticks(&self) -> u64 {
         self.taken

@@ -6,6 +6,7 @@
 mod event_socket;
 mod event_subscriber;
 mod loopback_calls;
+mod media_calls;
 mod registry;
 mod switch_process;
 

@@ -28,6 +28,11 @@ pub const SYSTEM_BENCHES: &[SystemBench] = &[
         run: super::loopback_calls::run,
     },
     SystemBench {
+        name: "media_calls",
+        description: "concurrent loopback calls playing a WAV file over PCMU and recording it, with < 0.1% late frames",
+        run: super::media_calls::run,
+    },
+    SystemBench {
         name: "event_socket",
         description: "events per second to 1 and 10 `event plain ALL` subscribers during loopback calls, and fired-to-received latency",
         run: super::event_socket::run,

@@ -30,7 +30,9 @@ impl SwitchProcess {
     }
 
     /// As [`start`](SwitchProcess::start), with more files in `autoload_configs/`: (file name,
-    /// XML), such as `("event_socket.conf.xml", "<configuration name=...")`.
+    /// XML), such as `("event_socket.conf.xml", "<configuration name=...")`. A name with a
+    /// directory (`dialplan/default.xml`) is written there instead, under the configuration
+    /// directory; `dialplan/*.xml` make the dialplan section.
     pub fn start_with_configs(
         binary: &Path,
         modules: &[&str],
@@ -53,7 +55,9 @@ impl SwitchProcess {
             .iter()
             .map(|(name, value)| format!("<param name=\"{name}\" value=\"{value}\"/>"))
             .collect();
-        write(&conf_dir.join("ferroswitch.xml"), "<document type=\"freeswitch/xml\"><section name=\"configuration\"><X-PRE-PROCESS cmd=\"include\" data=\"autoload_configs/*.xml\"/></section></document>")?;
+        fs::create_dir_all(conf_dir.join("dialplan"))
+            .map_err(|error| bench_error(format!("{}: {error}", conf_dir.display())))?;
+        write(&conf_dir.join("ferroswitch.xml"), "<document type=\"freeswitch/xml\"><section name=\"configuration\"><X-PRE-PROCESS cmd=\"include\" data=\"autoload_configs/*.xml\"/></section><section name=\"dialplan\"><X-PRE-PROCESS cmd=\"include\" data=\"dialplan/*.xml\"/></section></document>")?;
         write(
             &autoload.join("modules.conf.xml"),
             &format!(
@@ -67,7 +71,12 @@ impl SwitchProcess {
             ),
         )?;
         for (name, xml) in configs {
-            write(&autoload.join(name), xml)?;
+            let path = if name.contains('/') {
+                conf_dir.join(name)
+            } else {
+                autoload.join(name)
+            };
+            write(&path, xml)?;
         }
         let mod_dir = binary.parent().unwrap_or(Path::new("."));
         let mut child = Command::new(binary)
@@ -161,6 +170,30 @@ impl SwitchProcess {
             (Some(created), Some(alive)) => Ok((created, alive)),
             _ => Err(bench_error(format!(
                 "cannot read session counts from status:\n{status}"
+            ))),
+        }
+    }
+
+    /// CPU time (user + system) the process used so far, in seconds.
+    pub fn cpu_seconds(&self) -> Result<f64, Error> {
+        let stat = fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
+            .map_err(|error| bench_error(format!("reading /proc stat: {error}")))?;
+        // Fields after the command name (which may hold spaces) start after the last ')'.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest.split_whitespace().collect())
+            .unwrap_or_default();
+        // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after ')'.
+        let ticks = |index: usize| {
+            fields
+                .get(index)
+                .and_then(|value| value.parse::<f64>().ok())
+        };
+        match (ticks(11), ticks(12)) {
+            // The kernel reports clock ticks of 1/100 s (USER_HZ) on Linux.
+            (Some(user), Some(system)) => Ok((user + system) / 100.0),
+            _ => Err(bench_error(format!(
+                "cannot read CPU times from /proc stat: {stat}"
             ))),
         }
     }
