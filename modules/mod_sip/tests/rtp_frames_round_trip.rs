@@ -42,7 +42,10 @@ fn frames_written_on_one_stream_are_read_in_order_one_per_packet_time() {
         // A frame's worth of samples apart, or whole frames more if the
         // writer stalled under load and its timestamps caught up with time.
         let advance = timestamp.wrapping_sub(first_timestamp);
-        assert!(advance >= 160 * n as u32 && advance % 160 == 0, "frame {n}: {advance}");
+        assert!(
+            advance >= 160 * n as u32 && advance % 160 == 0,
+            "frame {n}: {advance}"
+        );
     }
     // One frame per read: no read handed out two frames or skipped one.
     assert_eq!(reads_from_first_to_last, 19);

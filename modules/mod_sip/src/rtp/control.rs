@@ -129,3 +129,83 @@ impl Control {
         Some((source.cumulative_lost(), jitter))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(ssrc: u32, sequence: u16) -> RtpHeader {
+        RtpHeader {
+            marker: false,
+            payload_type: 0,
+            sequence,
+            timestamp: u32::from(sequence) * 160,
+            ssrc,
+        }
+    }
+
+    #[test]
+    fn reports_flow_both_ways_and_give_a_round_trip_time() {
+        let start = Instant::now();
+        let wall = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let a_addr: SocketAddr = "192.0.2.1:4001".parse().unwrap();
+        let b_addr: SocketAddr = "192.0.2.2:5001".parse().unwrap();
+        let mut a = Control::new(start, wall, 0xa, "a@test", 1);
+        let mut b = Control::new(start, wall, 0xb, "b@test", 2);
+        a.handle_media(b_addr, 8000, true);
+        b.handle_media(a_addr, 8000, true);
+        let one_way = Duration::from_millis(30);
+        let mut a_reports = 0;
+        // 20 s of media on a virtual clock: A sends, B receives.
+        for n in 0..1000u16 {
+            let now = start + Duration::from_millis(20) * u32::from(n);
+            a.handle_rtp_sent(now, &header(0xa, n), 160);
+            b.handle_rtp_received(now + one_way, &header(0xa, n));
+            if let Some((report, to)) = a.poll_transmit(now) {
+                assert_eq!(to, b_addr);
+                let report = report.to_vec();
+                b.handle_datagram(now + one_way, a_addr, &report, false);
+                a_reports += 1;
+            }
+            if let Some((report, to)) = b.poll_transmit(now + one_way) {
+                assert_eq!(to, a_addr);
+                let report = report.to_vec();
+                a.handle_datagram(now + one_way * 2, b_addr, &report, false);
+            }
+        }
+        assert!(a_reports >= 3, "about one report per 5 s: {a_reports}");
+        assert_eq!(b.reception(0xa).map(|(lost, _)| lost), Some(0));
+        let rtt = a
+            .round_trip_time()
+            .expect("B's receiver reports carry LSR/DLSR");
+        // Compact NTP has 1/65536 s resolution.
+        assert!(
+            rtt.abs_diff(one_way * 2) < Duration::from_millis(1),
+            "{rtt:?}"
+        );
+    }
+
+    #[test]
+    fn garbage_is_counted_and_rtcp_follows_its_source() {
+        let start = Instant::now();
+        let mut control = Control::new(start, SystemTime::now(), 1, "x@test", 3);
+        let source: SocketAddr = "192.0.2.9:7001".parse().unwrap();
+        control.handle_datagram(start, source, b"\x80\xc8\x00\x06short", false);
+        assert_eq!(control.counters.malformed, 1);
+        // Nowhere to send before the stream starts.
+        assert!(control
+            .poll_transmit(start + Duration::from_secs(10))
+            .is_none());
+        control.handle_media("192.0.2.8:4001".parse().unwrap(), 8000, true);
+        let mut bye = Vec::new();
+        Control::new(start, SystemTime::now(), 2, "y@test", 4)
+            .scheduler
+            .goodbye(start, None, &mut bye);
+        control.handle_datagram(start, source, &bye, false);
+        assert_eq!(control.counters.received, 1);
+        let (_, to) = control
+            .poll_transmit(start + Duration::from_secs(10))
+            .unwrap();
+        assert_eq!(to, source);
+    }
+}
