@@ -36,6 +36,9 @@ pub(crate) struct Inbound {
     last_timestamp: u32,
     last_sequence: u16,
     remote_ssrc: Option<u32>,
+    /// Telephone-event packets received: they take sequence numbers the
+    /// jitter buffer must not see as lost audio (see `handle_datagram`).
+    event_packets: u16,
     pub(crate) counters: InboundCounters,
 }
 
@@ -97,6 +100,7 @@ impl Inbound {
             last_timestamp: 0,
             last_sequence: 0,
             remote_ssrc: None,
+            event_packets: 0,
             counters: InboundCounters::default(),
         })
     }
@@ -199,9 +203,19 @@ impl Inbound {
             if handled.is_err() {
                 return self.drop_malformed();
             }
+            self.event_packets = self.event_packets.wrapping_add(1);
         } else {
+            // Audio and events share one sequence space. Numbering audio
+            // without the events keeps a digit from playing out as a run of
+            // lost frames; the pause it leaves in the timestamps plays as
+            // silence, as the sender meant. (An audio packet overtaken by an
+            // event packet would be taken as a duplicate: rare, and one frame.)
+            let audio = RtpHeader {
+                sequence: header.sequence.wrapping_sub(self.event_packets),
+                ..header
+            };
             // Late, duplicate and stray packets are counted by the buffer itself.
-            let _ = self.jitter.push(&header, packet.payload, now);
+            let _ = self.jitter.push(&audio, packet.payload, now);
         }
         self.counters.packets += 1;
         self.counters.bytes += packet.payload.len() as u64;
@@ -228,6 +242,8 @@ impl Inbound {
                 target.copy_from_slice(frame.payload);
                 let header = frame.header;
                 self.last_timestamp = header.timestamp;
+                // The buffer's numbering, without telephone-events: the
+                // frames' own count.
                 self.last_sequence = header.sequence;
                 let flags = if header.marker {
                     FrameFlags::MARKER

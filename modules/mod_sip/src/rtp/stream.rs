@@ -420,7 +420,7 @@ impl RtpStream {
                 return Err(RtpError::Timeout { timeout_ms });
             }
             if let Outcome::Datagram(len, source) = self.receive(reader, sockets, Some(limit))? {
-                self.handle_datagram(sockets, source, &reader.receiver.buffer[..len]);
+                self.handle_datagram(source, &reader.receiver.buffer[..len]);
             }
         }
     }
@@ -436,7 +436,7 @@ impl RtpStream {
             let wait = (Instant::now() < deadline).then_some(deadline);
             match self.receive(reader, sockets, wait)? {
                 Outcome::Datagram(len, source) => {
-                    self.handle_datagram(sockets, source, &reader.receiver.buffer[..len]);
+                    self.handle_datagram(source, &reader.receiver.buffer[..len]);
                 }
                 Outcome::Nothing if wait.is_none() => return Ok(()),
                 Outcome::Nothing => {}
@@ -459,8 +459,7 @@ impl RtpStream {
             })
     }
 
-    fn handle_datagram(&self, sockets: &Sockets, source: SocketAddr, datagram: &[u8]) {
-        let _ = sockets;
+    fn handle_datagram(&self, source: SocketAddr, datagram: &[u8]) {
         let now = Instant::now();
         let received = lock(&self.inbound)
             .as_mut()

@@ -306,3 +306,39 @@ fn a_new_codec_on_reinvite_starts_a_new_buffer() {
     };
     assert_eq!(meta.codec.as_str(), "PCMA");
 }
+
+#[test]
+fn a_digit_between_audio_frames_is_not_played_as_lost_audio() {
+    let start = Instant::now();
+    let mut inbound = Inbound::new(start, media(), Pacing::Clock, true).unwrap();
+    let mut buf = [0u8; 512];
+    let event = |end| TelephoneEvent {
+        event: 5,
+        end,
+        volume: 10,
+        duration: 160,
+    };
+    // The sender withholds audio while the digit plays, then marks the next packet.
+    let datagrams = [
+        audio(0),
+        packet(101, 1, 160, true, &event(false).to_bytes()),
+        packet(101, 2, 160, false, &event(true).to_bytes()),
+        packet(0, 3, 480, true, &[3; 160]),
+    ];
+    for datagram in &datagrams {
+        assert!(matches!(
+            inbound.handle_datagram(start, peer(), datagram),
+            Received::Rtp { .. }
+        ));
+    }
+    let mut played = Vec::new();
+    for n in 0..3u32 {
+        match inbound.pop(start + PTIME * n, &mut buf).unwrap() {
+            Played::Audio(_) => played.push(buf[0]),
+            Played::Concealed(meta) => panic!("frame {} concealed", meta.seq),
+            Played::Silence(_) => {}
+        }
+    }
+    assert_eq!(played, [0, 3]);
+    assert_eq!(inbound.take_dtmf(start).map(|d| d.digit_char()), Some('5'));
+}
