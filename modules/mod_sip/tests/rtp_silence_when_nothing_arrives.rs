@@ -46,3 +46,24 @@ fn a_read_before_start_times_out_and_names_its_timeout() {
         Err(RtpError::NotStarted { .. })
     ));
 }
+
+#[test]
+fn a_zero_timeout_returns_a_due_frame_and_times_out_on_one_not_yet_due() {
+    let ports = Arc::new(mod_sip::rtp::PortAllocator::new(42240, 42249));
+    let stream = RtpStream::bind(&config(42240, 42249), &ports).unwrap();
+    let silent_peer = raw_socket();
+    // A long packet time, so that no scheduling hiccup makes the second frame due.
+    let media = mod_sip::rtp::NegotiatedMedia {
+        ptime_ms: 500,
+        ..pcmu(silent_peer.local_addr().unwrap())
+    };
+    stream.start(media).unwrap();
+    let mut buf = [0u8; 1500];
+    // The first frame is due at once; the next one a packet time later.
+    assert!(stream.read_frame(&mut buf, 0).is_ok());
+    let error = stream.read_frame(&mut buf, 0).unwrap_err();
+    assert!(
+        matches!(error, RtpError::Timeout { timeout_ms: 0 }),
+        "{error}"
+    );
+}

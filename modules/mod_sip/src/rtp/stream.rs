@@ -389,7 +389,8 @@ impl RtpStream {
         let due = pacer.poll_timeout(Instant::now());
         self.receive_until(reader, sockets, due.min(limit))?;
         let now = Instant::now();
-        if due > limit {
+        // Not "due > limit": a frame due right now goes out even with a zero timeout.
+        if now < due {
             return Err(RtpError::Timeout { timeout_ms });
         }
         if let Some(pacer) = reader.pacer.as_mut() {
