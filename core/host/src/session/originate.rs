@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ferroswitch_abi::{
-    CallerProfile, ChannelFlags, ChannelState, Error, ErrorKind, HangupCause, OriginateRequest,
-    OutgoingRequest,
+    AnswerMode, CallerProfile, ChannelFlags, ChannelState, Error, ErrorKind, HangupCause,
+    OriginateRequest, OutgoingRequest,
 };
 
 use crate::core::Core;
@@ -125,7 +125,9 @@ fn place_groups(
         if legs.is_empty() {
             continue;
         }
-        match wait_for_answer(core, &legs, notifier, originator) {
+        let early_media =
+            originator.is_some() && !lookup(common, "ignore_early_media").is_some_and(is_true);
+        match wait_for_answer(core, &legs, notifier, originator, early_media) {
             Ok(winner) => {
                 for (leg, _) in legs.iter().filter(|(leg, _)| leg.id != winner.id) {
                     ops::hangup(core, leg, HangupCause::LOSE_RACE);
@@ -312,8 +314,10 @@ fn wait_for_answer(
     legs: &[(SessionRef, Instant)],
     notifier: &Notifier,
     originator: Option<&SessionRef>,
+    early_media: bool,
 ) -> Result<SessionRef, Error> {
     let mut seen = notifier.generation();
+    let mut early = EarlyMedia::default();
     loop {
         if originator.is_some_and(|originator| !originator.channel().is_ready()) {
             for (leg, _) in legs {
@@ -362,8 +366,67 @@ fn wait_for_answer(
                 Error::new(kind, format!("originate failed: {}", cause.name())).with_cause(cause),
             );
         };
+        if let (true, Some(originator)) = (early_media, originator) {
+            if early.relay(core, legs, originator) {
+                continue;
+            }
+        }
         seen = notifier.wait_past(seen, next_deadline);
     }
+}
+
+/// Early media while legs ring: the first leg to present it (a 183, a loopback pre-answer)
+/// is heard by the originator, which is pre-answered for it, as FreeSWITCH's originate does
+/// unless `ignore_early_media` is set. The relay reads one frame per call, so the wait
+/// above still checks answers, hangups and deadlines every frame.
+#[derive(Default)]
+struct EarlyMedia {
+    buffer: Vec<u8>,
+    announced: bool,
+}
+
+impl EarlyMedia {
+    /// Relays one frame from the leg presenting early media; false when none does.
+    fn relay(
+        &mut self,
+        core: Core,
+        legs: &[(SessionRef, Instant)],
+        originator: &SessionRef,
+    ) -> bool {
+        let Some(leg) = legs.iter().map(|(leg, _)| leg).find(|leg| {
+            let channel = leg.channel();
+            channel.flags.contains(ChannelFlags::EARLY_MEDIA)
+                && !channel.flags.contains(ChannelFlags::ANSWERED)
+                && channel.state < ChannelState::Hangup
+        }) else {
+            return false;
+        };
+        if !self.announced {
+            self.announced = true;
+            if ops::answer(core, originator, AnswerMode::PreAnswer, false).is_err() {
+                return false;
+            }
+        }
+        self.buffer.resize(8192, 0);
+        match leg.media.read_frame(core, leg, &mut self.buffer, 40) {
+            Ok(meta) => {
+                let len = (meta.len as usize).min(self.buffer.len());
+                // A frame the originator cannot take is dropped; ringing goes on.
+                let _ = originator
+                    .media
+                    .write_frame(core, originator, &meta, &self.buffer[..len]);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+fn is_true(value: &str) -> bool {
+    matches!(
+        value.to_ascii_lowercase().as_str(),
+        "true" | "yes" | "on" | "1"
+    )
 }
 
 #[cfg(test)]
