@@ -1,5 +1,5 @@
 //! Codecs load, unload and reload while calls run: without mod_opus an Opus-only leg cannot
-//! be set up and says why; `load mod_opus` makes the next one work; `unload` is refused while
+//! be set up and says why, and a leg preferring Opus then PCMU gets PCMU; `load mod_opus` makes the next one work; `unload` is refused while
 //! a call holds an Opus encoder and succeeds once it ends; `reload` serves new calls from the
 //! new build while the old call keeps its encoder.
 
@@ -26,6 +26,16 @@ fn opus_hot_loads_unloads_and_reloads_around_live_calls() {
     wait_until("the reason to be logged", || {
         conf.log().contains("no codec named opus is loaded")
     });
+
+    // With a preference list, the first codec that is loaded is used: Opus is skipped.
+    let fallback = uuid_of(&switch.api(
+        "originate {absolute_codec_string='opus,PCMU'}loopback/^^;answer;park/default/inline &park()",
+    ));
+    assert_eq!(
+        switch.api(&format!("uuid_getvar {fallback} read_codec")),
+        "PCMU"
+    );
+    assert_eq!(switch.api(&format!("uuid_kill {fallback}")), "+OK");
 
     assert!(switch.api("load mod_opus").starts_with("+OK"));
     let first = uuid_of(&switch.api(OPUS_CALL));

@@ -1,12 +1,13 @@
-//! What a loopback pair carries: the codec its A leg's `absolute_codec_string` or
-//! `codec_string` asks for (the first entry), or linear audio when neither is set.
+//! What a loopback pair carries: the first codec of its A leg's `absolute_codec_string` or
+//! `codec_string` that is loaded, or linear audio when neither is set.
 
 use ferroswitch_abi::codec_string::parse_codec_string;
 use ferroswitch_abi::prelude::*;
 use ferroswitch_abi::{CodecName, FrameFlags, FrameMeta, MediaParams};
 
-/// The codec the channel's variables ask for; `None` when they ask for none.
-pub fn requested(session: &Session) -> Result<Option<MediaParams>, Error> {
+/// The codecs the channel's variables ask for, in order of preference; empty when they ask
+/// for none.
+pub fn requested(session: &Session) -> Result<Vec<MediaParams>, Error> {
     let Some(text) = ["absolute_codec_string", "codec_string"]
         .iter()
         .find_map(|name| {
@@ -15,18 +16,42 @@ pub fn requested(session: &Session) -> Result<Option<MediaParams>, Error> {
                 .filter(|value| !value.trim().is_empty())
         })
     else {
-        return Ok(None);
+        return Ok(Vec::new());
     };
     let specs = parse_codec_string(&text).map_err(|reason| {
         Error::invalid_argument(reason).with_cause(HangupCause::INCOMPATIBLE_DESTINATION)
     })?;
-    Ok(specs.first().map(|spec| MediaParams {
-        codec: spec.name.as_str().into(),
-        rate: spec.rate.unwrap_or(0),
-        channels: spec.channels.unwrap_or(1),
-        ptime_ms: spec.ptime_ms.unwrap_or(0),
-        fmtp: RString::new(),
-    }))
+    Ok(specs
+        .iter()
+        .map(|spec| MediaParams {
+            codec: spec.name.as_str().into(),
+            rate: spec.rate.unwrap_or(0),
+            channels: spec.channels.unwrap_or(1),
+            ptime_ms: spec.ptime_ms.unwrap_or(0),
+            fmtp: RString::new(),
+        })
+        .collect())
+}
+
+/// Declares the first of `wanted` the core can carry (its codec module is loaded, at that
+/// rate): a codec that is not loaded is never chosen. None: the leg fails with
+/// INCOMPATIBLE_DESTINATION, saying why each was refused.
+pub fn choose(session: &Session, wanted: &[MediaParams]) -> Result<(), Error> {
+    let mut refusals = Vec::new();
+    for params in wanted {
+        match session.set_media(params) {
+            Ok(()) => return Ok(()),
+            Err(error) => refusals.push(error.message.to_string()),
+        }
+    }
+    Err(Error::new(
+        ErrorKind::NOT_FOUND,
+        format!(
+            "loopback cannot carry any of its codecs: {}",
+            refusals.join("; ")
+        ),
+    )
+    .with_cause(HangupCause::INCOMPATIBLE_DESTINATION))
 }
 
 /// A frame of comfort noise in the pair's format.

@@ -86,14 +86,9 @@ impl Endpoint for LoopbackEndpoint {
         let pair = Arc::new(Pair::new(self.host, target));
         let _ = pair.a.set(session.id());
         session.set_variable("loopback_leg", Some("A"))?;
-        if let Some(params) = media::requested(&session)? {
-            session.set_media(&params).map_err(|error| {
-                Error::new(
-                    error.kind,
-                    format!("loopback cannot carry {}: {}", params.codec, error.message),
-                )
-                .with_cause(HangupCause::INCOMPATIBLE_DESTINATION)
-            })?;
+        let wanted = media::requested(&session)?;
+        if !wanted.is_empty() {
+            media::choose(&session, &wanted)?;
             if let Some(resolved) = session.media() {
                 let _ = pair.media.set(resolved);
             }
