@@ -153,6 +153,33 @@ impl Switch {
         });
     }
 
+    /// Channel variable `name` of `uuid` (`_undef_` when unset, as FreeSWITCH prints it).
+    pub fn var(&mut self, uuid: &str, name: &str) -> String {
+        self.api(&format!("uuid_getvar {uuid} {name}"))
+    }
+
+    /// The far (B) leg of loopback leg `a`.
+    pub fn far_leg(&mut self, a: &str) -> String {
+        self.var(a, "other_loopback_leg_uuid")
+    }
+
+    /// Originates `loopback/<dial>` running `then` on the A leg, and returns the far (B) leg,
+    /// which runs the dialplan.
+    pub fn call_far_leg(&mut self, dial: &str, then: &str) -> String {
+        let a = self.originate(dial, then);
+        self.far_leg(&a)
+    }
+
+    /// Waits (bounded) until channel variable `name` of `uuid` is set, and returns it.
+    pub fn wait_for_var(&mut self, uuid: &str, name: &str) -> String {
+        let mut value = String::new();
+        crate::wait_until(&format!("{uuid} to set {name}"), || {
+            value = self.var(uuid, name);
+            value != "_undef_"
+        });
+        value
+    }
+
     /// Whether `show channels` lists `uuid`.
     pub fn has_channel(&mut self, uuid: &str) -> bool {
         self.api("show channels").contains(uuid)

@@ -35,19 +35,16 @@ fn an_inline_set_routes_the_call() {
         "{origination_caller_id_number=1007}loopback/500/default/XML",
         "&park()",
     );
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     switch.wait_for_application(&b, "park");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} tier")), "gold07");
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {b} routed")),
-        "gold for 07"
-    );
+    assert_eq!(switch.var(&b, "tier"), "gold07");
+    assert_eq!(switch.var(&b, "routed"), "gold for 07");
 
     let a = switch.originate(
         "{origination_caller_id_number=2000}loopback/500/default/XML",
         "&park()",
     );
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     switch.wait_for_application(&b, "park");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} routed")), "standard");
+    assert_eq!(switch.var(&b, "routed"), "standard");
 }

@@ -31,16 +31,13 @@ fn the_b_leg_runs_the_matched_extension() {
     let mut switch = Switch::start(&conf);
 
     let a = switch.originate("loopback/1234/default/XML", "&park()");
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     assert_eq!(b.len(), 36, "the A leg names its B leg: {b}");
     switch.wait_for_application(&b, "park");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} routed_by")), "digits");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} prefix")), "12");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} rest")), "34");
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {b} DP_MATCH")),
-        "ARRAY::1234|:12|:34"
-    );
+    assert_eq!(switch.var(&b, "routed_by"), "digits");
+    assert_eq!(switch.var(&b, "prefix"), "12");
+    assert_eq!(switch.var(&b, "rest"), "34");
+    assert_eq!(switch.var(&b, "DP_MATCH"), "ARRAY::1234|:12|:34");
     wait_until("the hunt's log line", || {
         conf.log()
             .contains("Processing ferroswitch <0000000000>->1234 in context default")

@@ -47,7 +47,7 @@ fn the_shipped_default_context_echoes_on_9196_and_plays_music_on_9664() {
     );
 
     let a = switch.originate("loopback/9196/default/XML", "&park()");
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     switch.wait_for_application(&b, "echo");
 
     let heard = conf.path().join("hold.wav");
@@ -55,7 +55,7 @@ fn the_shipped_default_context_echoes_on_9196_and_plays_music_on_9664() {
         "loopback/9664/default/XML",
         &format!("&record({} 2)", heard.display()),
     );
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     switch.wait_for_application(&b, "playback");
     wait_until("the two-second recording to finish", || {
         !switch.has_channel(&a)

@@ -92,32 +92,13 @@ fn start() -> (TestConf, Switch) {
 /// variables from extension `vars_<scenario>` (run with `execute_extension`); returns that
 /// caller's UUID.
 fn call(switch: &mut Switch, scenario: &str) -> String {
-    let a = switch.originate(&format!("loopback/call_{scenario}"), "&park()");
-    switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"))
-}
-
-fn var(switch: &mut Switch, uuid: &str, name: &str) -> String {
-    switch.api(&format!("uuid_getvar {uuid} {name}"))
-}
-
-/// Waits until `bridge` on `caller` has an outcome.
-fn disposition(switch: &mut Switch, caller: &str) -> String {
-    let mut value = String::new();
-    wait_until("bridge to set originate_disposition", || {
-        value = var(switch, caller, "originate_disposition");
-        value != "_undef_"
-    });
-    value
+    switch.call_far_leg(&format!("loopback/call_{scenario}"), "&park()")
 }
 
 /// The parked `answers` leg on the far side of `caller`'s bridge.
 fn far_end(switch: &mut Switch, caller: &str) -> String {
-    let mut peer = String::new();
-    wait_until("the bridge to stand", || {
-        peer = var(switch, caller, "bridge_uuid");
-        peer != "_undef_"
-    });
-    let far = var(switch, &peer, "other_loopback_leg_uuid");
+    let peer = switch.wait_for_var(caller, "bridge_uuid");
+    let far = switch.far_leg(&peer);
     switch.wait_for_application(&far, "park");
     far
 }
@@ -126,22 +107,22 @@ fn far_end(switch: &mut Switch, caller: &str) -> String {
 fn answered_leg_is_bridged_and_the_dialplan_goes_on_after_it_hangs_up() {
     let (_conf, mut switch) = start();
     let caller = call(&mut switch, "answers");
-    assert_eq!(disposition(&mut switch, &caller), "SUCCESS");
-    assert_eq!(var(&mut switch, &caller, "DIALSTATUS"), "SUCCESS");
+    assert_eq!(
+        switch.wait_for_var(&caller, "originate_disposition"),
+        "SUCCESS"
+    );
+    assert_eq!(switch.var(&caller, "DIALSTATUS"), "SUCCESS");
     let far = far_end(&mut switch, &caller);
-    assert_eq!(var(&mut switch, &caller, "went_on"), "_undef_");
+    assert_eq!(switch.var(&caller, "went_on"), "_undef_");
     switch.api(&format!("uuid_kill {far} CALL_REJECTED"));
     wait_until("the caller to go on after the bridge", || {
-        var(&mut switch, &caller, "went_on") == "yes"
+        switch.var(&caller, "went_on") == "yes"
     });
     assert_eq!(
-        var(&mut switch, &caller, "last_bridge_hangup_cause"),
+        switch.var(&caller, "last_bridge_hangup_cause"),
         "CALL_REJECTED"
     );
-    assert_eq!(
-        var(&mut switch, &caller, "bridge_hangup_cause"),
-        "CALL_REJECTED"
-    );
+    assert_eq!(switch.var(&caller, "bridge_hangup_cause"), "CALL_REJECTED");
 }
 
 #[test]
@@ -161,7 +142,10 @@ fn hangup_after_bridge_ends_the_caller_with_the_peer_cause() {
 fn failover_tries_the_next_group_after_a_busy_leg() {
     let (conf, mut switch) = start();
     let caller = call(&mut switch, "failover");
-    assert_eq!(disposition(&mut switch, &caller), "SUCCESS");
+    assert_eq!(
+        switch.wait_for_var(&caller, "originate_disposition"),
+        "SUCCESS"
+    );
     far_end(&mut switch, &caller);
     let busy_leg_failed = Recorded::read_all(&conf.event_file())
         .iter()
@@ -173,7 +157,10 @@ fn failover_tries_the_next_group_after_a_busy_leg() {
 fn ring_all_bridges_the_leg_that_answers_and_drops_the_other() {
     let (conf, mut switch) = start();
     let caller = call(&mut switch, "ringall");
-    assert_eq!(disposition(&mut switch, &caller), "SUCCESS");
+    assert_eq!(
+        switch.wait_for_var(&caller, "originate_disposition"),
+        "SUCCESS"
+    );
     far_end(&mut switch, &caller);
     wait_until("the ringing leg to lose the race", || {
         Recorded::read_all(&conf.event_file()).iter().any(|record| {
@@ -198,10 +185,13 @@ fn busy_hangs_the_caller_up_with_user_busy() {
 fn continue_on_fail_keeps_the_dialplan_going_and_says_why() {
     let (_conf, mut switch) = start();
     let caller = call(&mut switch, "busycontinue");
-    assert_eq!(disposition(&mut switch, &caller), "USER_BUSY");
-    assert_eq!(var(&mut switch, &caller, "DIALSTATUS"), "BUSY");
+    assert_eq!(
+        switch.wait_for_var(&caller, "originate_disposition"),
+        "USER_BUSY"
+    );
+    assert_eq!(switch.var(&caller, "DIALSTATUS"), "BUSY");
     wait_until("the dialplan to go on", || {
-        var(&mut switch, &caller, "went_on") == "yes"
+        switch.var(&caller, "went_on") == "yes"
     });
 }
 
@@ -209,9 +199,12 @@ fn continue_on_fail_keeps_the_dialplan_going_and_says_why() {
 fn leg_timeout_gives_up_on_a_leg_that_never_answers() {
     let (_conf, mut switch) = start();
     let caller = call(&mut switch, "timeout");
-    assert_eq!(disposition(&mut switch, &caller), "NO_ANSWER");
-    assert_eq!(var(&mut switch, &caller, "DIALSTATUS"), "NOANSWER");
+    assert_eq!(
+        switch.wait_for_var(&caller, "originate_disposition"),
+        "NO_ANSWER"
+    );
+    assert_eq!(switch.var(&caller, "DIALSTATUS"), "NOANSWER");
     wait_until("the dialplan to go on", || {
-        var(&mut switch, &caller, "went_on") == "yes"
+        switch.var(&caller, "went_on") == "yes"
     });
 }

@@ -45,14 +45,11 @@ fn heard_while_ringing(ignore_early_media: bool) -> usize {
     )]);
     let mut switch = Switch::start(&conf);
     let a = switch.originate("loopback/caller", "&park()");
-    let caller = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let caller = switch.far_leg(&a);
     wait_until("the ringing to time out", || {
-        switch.api(&format!("uuid_getvar {caller} done")) == "yes"
+        switch.var(&caller, "done") == "yes"
     });
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {caller} originate_disposition")),
-        "NO_ANSWER"
-    );
+    assert_eq!(switch.var(&caller, "originate_disposition"), "NO_ANSWER");
     let (rate, channels, samples) = read_wav(&file);
     let mono: Vec<i16> = samples
         .iter()

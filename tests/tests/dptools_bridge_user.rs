@@ -63,25 +63,18 @@ fn start() -> (TestConf, Switch) {
 }
 
 fn caller(switch: &mut Switch, user: &str) -> String {
-    let a = switch.originate(&format!("loopback/call_{user}"), "&park()");
-    switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"))
-}
-
-fn disposition(switch: &mut Switch, caller: &str) -> String {
-    let mut value = String::new();
-    wait_until("bridge to set originate_disposition", || {
-        value = switch.api(&format!("uuid_getvar {caller} originate_disposition"));
-        value != "_undef_"
-    });
-    value
+    switch.call_far_leg(&format!("loopback/call_{user}"), "&park()")
 }
 
 #[test]
 fn a_user_is_reached_through_its_dial_string_with_its_variables() {
     let (_conf, mut switch) = start();
     let caller = caller(&mut switch, "2000");
-    assert_eq!(disposition(&mut switch, &caller), "SUCCESS");
-    let peer = switch.api(&format!("uuid_getvar {caller} bridge_uuid"));
+    assert_eq!(
+        switch.wait_for_var(&caller, "originate_disposition"),
+        "SUCCESS"
+    );
+    let peer = switch.var(&caller, "bridge_uuid");
     for (name, value) in [
         ("who", "2000"),
         ("dialed_user", "2000"),
@@ -106,7 +99,11 @@ fn failures_carry_the_cause_of_why_the_user_was_not_reached() {
         ("2999", "SUBSCRIBER_ABSENT"),
     ] {
         let caller = caller(&mut switch, user);
-        assert_eq!(disposition(&mut switch, &caller), cause, "user {user}");
+        assert_eq!(
+            switch.wait_for_var(&caller, "originate_disposition"),
+            cause,
+            "user {user}"
+        );
     }
     wait_until("the missing user to be logged", || {
         conf.log()

@@ -12,15 +12,12 @@ fn export_sets_the_variable_and_lists_it_once() {
         "loopback/^^;answer;export:greeting=hi;export:nolocal:secret=s3;export:greeting=again;park/default/inline",
         "&park()",
     );
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     switch.wait_for_application(&b, "park");
 
-    assert_eq!(switch.api(&format!("uuid_getvar {b} greeting")), "again");
+    assert_eq!(switch.var(&b, "greeting"), "again");
     // Remote only: kept under the prefixed name, for originate to strip.
-    assert_eq!(switch.api(&format!("uuid_getvar {b} secret")), "_undef_");
+    assert_eq!(switch.var(&b, "secret"), "_undef_");
     assert_eq!(switch.api(&format!("uuid_getvar {b} nolocal:secret")), "s3");
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {b} export_vars")),
-        "greeting,nolocal:secret"
-    );
+    assert_eq!(switch.var(&b, "export_vars"), "greeting,nolocal:secret");
 }

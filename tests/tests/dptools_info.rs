@@ -11,7 +11,7 @@ fn channel_data_is_logged_at_info() {
         "loopback/^^;answer;set:greeting=hello;info;park/default/inline",
         "&park()",
     );
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     switch.wait_for_application(&b, "park");
 
     wait_until("the channel data in the log", || {

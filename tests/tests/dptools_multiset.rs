@@ -24,12 +24,12 @@ fn space_separated_assignments_with_quotes() {
     )]);
     let mut switch = Switch::start(&conf);
     let a = switch.originate("loopback/multi", "&park()");
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     switch.wait_for_application(&b, "park");
 
-    assert_eq!(switch.api(&format!("uuid_getvar {b} first")), "1");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} second")), "two words");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} gone")), "_undef_");
+    assert_eq!(switch.var(&b, "first"), "1");
+    assert_eq!(switch.var(&b, "second"), "two words");
+    assert_eq!(switch.var(&b, "gone"), "_undef_");
 }
 
 #[test]
@@ -41,10 +41,10 @@ fn custom_separator() {
         "loopback/^^;answer;multiset:^^!x=1!y=a:b!z=k=v;park/default/inline",
         "&park()",
     );
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     switch.wait_for_application(&b, "park");
 
-    assert_eq!(switch.api(&format!("uuid_getvar {b} x")), "1");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} y")), "a:b");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} z")), "k=v");
+    assert_eq!(switch.var(&b, "x"), "1");
+    assert_eq!(switch.var(&b, "y"), "a:b");
+    assert_eq!(switch.var(&b, "z"), "k=v");
 }

@@ -12,9 +12,9 @@ fn redirect_and_deflect_on_a_loopback_leg_let_the_call_go_on() {
         "loopback/^^;redirect:sip:1000@example.com;answer;deflect:sip:2000@example.com;set:after=yes;park/default/inline",
         "&park()",
     );
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     switch.wait_for_application(&b, "park");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} after")), "yes");
+    assert_eq!(switch.var(&b, "after"), "yes");
     wait_until("both attempts to be logged", || {
         let log = conf.log();
         log.contains("redirect 0 [sip:1000@example.com]")

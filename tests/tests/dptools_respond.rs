@@ -12,9 +12,9 @@ fn respond_on_a_loopback_leg_lets_the_call_go_on() {
         "loopback/^^;respond:486;answer;set:after=yes;park/default/inline",
         "&park()",
     );
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     switch.wait_for_application(&b, "park");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} after")), "yes");
+    assert_eq!(switch.var(&b, "after"), "yes");
     wait_until("the respond attempt to be logged", || {
         let log = conf.log();
         log.contains("respond 486 [] sent to the endpoint")

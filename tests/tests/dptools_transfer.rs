@@ -61,7 +61,7 @@ fn start() -> (TestConf, Switch) {
 /// Calls `destination` and returns the B leg once it parks.
 fn b_leg_parked(switch: &mut Switch, destination: &str) -> String {
     let a = switch.originate(&format!("loopback/{destination}"), "&park()");
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     switch.wait_for_application(&b, "park");
     b
 }
@@ -70,36 +70,33 @@ fn b_leg_parked(switch: &mut Switch, destination: &str) -> String {
 fn lands_in_the_extension_of_another_context() {
     let (_conf, mut switch) = start();
     let b = b_leg_parked(&mut switch, "start");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} landed")), "other");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} context")), "other");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} rdnis")), "start");
+    assert_eq!(switch.var(&b, "landed"), "other");
+    assert_eq!(switch.var(&b, "context"), "other");
+    assert_eq!(switch.var(&b, "rdnis"), "start");
     // The transferred extension stops where it transferred.
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {b} after_transfer")),
-        "_undef_"
-    );
+    assert_eq!(switch.var(&b, "after_transfer"), "_undef_");
 }
 
 #[test]
 fn destination_alone_keeps_dialplan_and_context() {
     let (_conf, mut switch) = start();
     let b = b_leg_parked(&mut switch, "same");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} landed")), "default");
+    assert_eq!(switch.var(&b, "landed"), "default");
 }
 
 #[test]
 fn lands_in_an_inline_extension() {
     let (_conf, mut switch) = start();
     let b = b_leg_parked(&mut switch, "inline");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} landed")), "inline");
+    assert_eq!(switch.var(&b, "landed"), "inline");
 }
 
 #[test]
 fn bridged_leg_forms_are_refused_and_the_call_goes_on() {
     let (conf, mut switch) = start();
     let b = b_leg_parked(&mut switch, "bleg");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} went_on")), "yes");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} landed")), "_undef_");
+    assert_eq!(switch.var(&b, "went_on"), "yes");
+    assert_eq!(switch.var(&b, "landed"), "_undef_");
     wait_until("the refusal to be logged", || {
         conf.log().lines().any(|line| {
             line.contains("[ERR]")

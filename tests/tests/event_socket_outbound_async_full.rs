@@ -37,10 +37,7 @@ fn outbound_socket_drives_the_call() {
         "{}",
         data.raw
     );
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {uuid} socket_host")),
-        "127.0.0.1"
-    );
+    assert_eq!(switch.var(&uuid, "socket_host"), "127.0.0.1");
 
     assert_eq!(
         outbound.command("myevents").header("Reply-Text"),
@@ -55,7 +52,7 @@ fn outbound_socket_drives_the_call() {
     );
     assert_eq!(reply.header("Reply-Text"), Some("+OK"));
     wait_until("the queued set to run while the call parks", || {
-        switch.api(&format!("uuid_getvar {uuid} esl_outbound")) == "yes"
+        switch.var(&uuid, "esl_outbound") == "yes"
     });
     let getvar = outbound.command(&format!("api uuid_getvar {uuid} esl_outbound"));
     assert_eq!(getvar.body, "yes");

@@ -38,10 +38,7 @@ fn static_outbound_runs_applications_at_once() {
         "sendmsg\ncall-command: execute\nexecute-app-name: set\nexecute-app-arg: esl_static=done",
     );
     assert_eq!(reply.header("Reply-Text"), Some("+OK"));
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {uuid} esl_static")),
-        "done"
-    );
+    assert_eq!(switch.var(&uuid, "esl_static"), "done");
 
     outbound.send("sendmsg\ncall-command: hangup\nhangup-cause: NORMAL_CLEARING");
     let messages = outbound.read_until_closed();

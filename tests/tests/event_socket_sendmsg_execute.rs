@@ -55,8 +55,7 @@ fn sendmsg_executes_an_application() {
     });
     assert_eq!(reply.header("Reply-Text"), Some("+OK"));
     wait_until("three more runs of set", || {
-        switch.api(&format!("uuid_getvar {uuid} esl_count")) == "_undef_xxx"
-            || switch.api(&format!("uuid_getvar {uuid} esl_count")) == "xxx"
+        switch.var(&uuid, "esl_count") == "_undef_xxx" || switch.var(&uuid, "esl_count") == "xxx"
     });
 
     let unknown =

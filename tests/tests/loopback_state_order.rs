@@ -28,7 +28,7 @@ fn both_legs_follow_the_state_machine_and_events_keep_order() {
     let mut switch = Switch::start(&conf);
 
     let a = switch.originate("loopback/^^;answer;park/default/inline", "&park()");
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     assert_eq!(b.len(), 36, "the A leg names its B leg: {b}");
     // Under load the B leg may still be on its way to park; kill only once it is there.
     switch.wait_for_application(&b, "park");

@@ -31,27 +31,15 @@ fn opus_hot_loads_unloads_and_reloads_around_live_calls() {
     let fallback = uuid_of(&switch.api(
         "originate {absolute_codec_string='opus,PCMU'}loopback/^^;answer;park/default/inline &park()",
     ));
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {fallback} read_codec")),
-        "PCMU"
-    );
+    assert_eq!(switch.var(&fallback, "read_codec"), "PCMU");
     assert_eq!(switch.api(&format!("uuid_kill {fallback}")), "+OK");
 
     assert!(switch.api("load mod_opus").starts_with("+OK"));
     let first = uuid_of(&switch.api(OPUS_CALL));
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {first} read_codec")),
-        "opus"
-    );
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {first} read_rate")),
-        "48000"
-    );
-    let far = switch.api(&format!("uuid_getvar {first} other_loopback_leg_uuid"));
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {far} write_codec")),
-        "opus"
-    );
+    assert_eq!(switch.var(&first, "read_codec"), "opus");
+    assert_eq!(switch.var(&first, "read_rate"), "48000");
+    let far = switch.far_leg(&first);
+    assert_eq!(switch.var(&far, "write_codec"), "opus");
 
     let refused = switch.api("unload mod_opus");
     assert!(
@@ -65,10 +53,7 @@ fn opus_hot_loads_unloads_and_reloads_around_live_calls() {
             .contains("Reloaded module mod_opus (old build kept for")
     });
     let second = uuid_of(&switch.api(OPUS_CALL));
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {second} read_codec")),
-        "opus"
-    );
+    assert_eq!(switch.var(&second, "read_codec"), "opus");
     // The old call still runs on its encoder from the old build.
     assert!(switch.has_channel(&first));
 

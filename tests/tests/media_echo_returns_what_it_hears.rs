@@ -43,11 +43,11 @@ fn returned_tone_frames(dial: &str) -> (usize, String) {
     let mut switch = Switch::start(&conf);
 
     let a = switch.originate(dial, "&echo()");
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     assert_eq!(b.len(), 36, "the A leg names its B leg: {b}");
     switch.wait_for_application(&b, "park");
     assert_eq!(
-        switch.api(&format!("uuid_getvar {a} current_application")),
+        switch.var(&a, "current_application"),
         "echo",
         "the near leg still echoes"
     );
@@ -62,7 +62,7 @@ fn returned_tone_frames(dial: &str) -> (usize, String) {
         record_ms * 8,
         "record_ms says the file's length"
     );
-    let codec = switch.api(&format!("uuid_getvar {a} read_codec"));
+    let codec = switch.var(&a, "read_codec");
     (frames_with_tone(&samples, 8000, 1000.0, 160), codec)
 }
 

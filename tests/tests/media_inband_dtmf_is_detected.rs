@@ -38,12 +38,9 @@ fn digits_played_as_tones_are_collected() {
     let mut switch = Switch::start(&conf);
 
     let a = switch.originate("loopback/listen", "dialer XML default");
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     assert_eq!(b.len(), 36, "the A leg names its B leg: {b}");
     switch.wait_for_application(&b, "park");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} entered")), "123");
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {b} read_result")),
-        "success"
-    );
+    assert_eq!(switch.var(&b, "entered"), "123");
+    assert_eq!(switch.var(&b, "read_result"), "success");
 }

@@ -40,7 +40,7 @@ fn start() -> (TestConf, Switch) {
 /// Calls the collecting extension; returns the near (A) and far (B) legs.
 fn call(switch: &mut Switch) -> (String, String) {
     let a = switch.originate("loopback/pagd", "&park()");
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     assert_eq!(b.len(), 36, "the A leg names its B leg: {b}");
     (a, b)
 }
@@ -65,19 +65,10 @@ fn a_try_that_times_out_is_retried_and_the_retry_collects_the_digits() {
         "+OK Success"
     );
     switch.wait_for_application(&b, "park");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} entered")), "123");
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {b} read_result")),
-        "success"
-    );
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {b} read_terminator_used")),
-        "#"
-    );
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {b} entered_invalid")),
-        "_undef_"
-    );
+    assert_eq!(switch.var(&b, "entered"), "123");
+    assert_eq!(switch.var(&b, "read_result"), "success");
+    assert_eq!(switch.var(&b, "read_terminator_used"), "#");
+    assert_eq!(switch.var(&b, "entered_invalid"), "_undef_");
     // First prompt, invalid-input file, second prompt.
     assert_eq!(playbacks(&conf, &b), 3);
 }
@@ -92,16 +83,10 @@ fn digits_the_pattern_refuses_are_invalid_and_every_try_failing_is_a_failure() {
         "+OK Success"
     );
     switch.wait_for_application(&b, "park");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} entered")), "_undef_");
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {b} entered_invalid")),
-        "99"
-    );
+    assert_eq!(switch.var(&b, "entered"), "_undef_");
+    assert_eq!(switch.var(&b, "entered_invalid"), "99");
     // The second try heard nothing.
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {b} read_result")),
-        "failure"
-    );
+    assert_eq!(switch.var(&b, "read_result"), "failure");
     // Each try's prompt, each followed by the invalid-input file.
     assert_eq!(playbacks(&conf, &b), 4);
 }

@@ -36,14 +36,11 @@ fn the_next_application_runs_after_a_missing_file() {
     let mut switch = Switch::start(&conf);
 
     let a = switch.originate("loopback/play", "&park()");
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     switch.wait_for_application(&b, "park");
+    assert_eq!(switch.var(&b, "after_playback"), "ran");
     assert_eq!(
-        switch.api(&format!("uuid_getvar {b} after_playback")),
-        "ran"
-    );
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {b} current_application_response")),
+        switch.var(&b, "current_application_response"),
         "FILE NOT FOUND"
     );
     assert!(switch.has_channel(&b), "the call is still up");

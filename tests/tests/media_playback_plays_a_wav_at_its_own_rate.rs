@@ -46,18 +46,15 @@ fn a_16_khz_stereo_file_is_heard_as_the_same_tone() {
     let mut switch = Switch::start(&conf);
 
     let a = switch.originate("loopback/rec", "player XML default");
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     assert_eq!(b.len(), 36, "the A leg names its B leg: {b}");
     switch.wait_for_application(&a, "park");
     assert_eq!(
-        switch.api(&format!("uuid_getvar {a} current_application_response")),
+        switch.var(&a, "current_application_response"),
         "FILE PLAYED"
     );
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {a} playback_samples")),
-        "16000"
-    );
-    assert_eq!(switch.api(&format!("uuid_getvar {a} playback_ms")), "1000");
+    assert_eq!(switch.var(&a, "playback_samples"), "16000");
+    assert_eq!(switch.var(&a, "playback_ms"), "1000");
     switch.wait_for_application(&b, "park");
 
     let (rate, channels, samples) = read_wav(&heard);

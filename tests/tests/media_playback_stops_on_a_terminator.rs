@@ -32,7 +32,7 @@ fn a_listed_digit_stops_the_playback_and_is_recorded() {
     let mut switch = Switch::start(&conf);
 
     let a = switch.originate("loopback/play", "&park()");
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     wait_until("the playback to start", || {
         Recorded::events_of(&Recorded::read_all(&conf.event_file()), &b)
             .iter()
@@ -42,12 +42,9 @@ fn a_listed_digit_stops_the_playback_and_is_recorded() {
     assert_eq!(switch.api(&format!("uuid_send_dtmf {a} *")), "+OK Success");
     assert_eq!(switch.api(&format!("uuid_send_dtmf {a} #")), "+OK Success");
     switch.wait_for_application(&b, "park");
+    assert_eq!(switch.var(&b, "playback_terminator_used"), "#");
     assert_eq!(
-        switch.api(&format!("uuid_getvar {b} playback_terminator_used")),
-        "#"
-    );
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {b} current_application_response")),
+        switch.var(&b, "current_application_response"),
         "FILE PLAYED"
     );
     let played: u64 = switch

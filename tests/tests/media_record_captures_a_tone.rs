@@ -43,13 +43,10 @@ fn the_recording_holds_the_tone_played_to_the_leg() {
     let mut switch = Switch::start(&conf);
 
     let a = switch.originate("loopback/rec", "player XML default");
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     assert_eq!(b.len(), 36, "the A leg names its B leg: {b}");
     switch.wait_for_application(&b, "park");
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {b} silence_hits_exhausted")),
-        "true"
-    );
+    assert_eq!(switch.var(&b, "silence_hits_exhausted"), "true");
     let record_ms: u32 = switch
         .api(&format!("uuid_getvar {b} record_ms"))
         .parse()

@@ -44,7 +44,7 @@ fn what_the_leg_hears_and_what_it_says_are_both_recorded() {
     let mut switch = Switch::start(&conf);
 
     let a = switch.originate("loopback/talk", "other_side XML default");
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     assert_eq!(b.len(), 36, "the A leg names its B leg: {b}");
     switch.wait_for_application(&b, "park");
 

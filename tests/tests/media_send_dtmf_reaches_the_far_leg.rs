@@ -35,12 +35,9 @@ fn digits_sent_by_one_leg_are_read_by_the_other() {
     let mut switch = Switch::start(&conf);
 
     let a = switch.originate("loopback/reader", "sender XML default");
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     assert_eq!(b.len(), 36, "the A leg names its B leg: {b}");
     switch.wait_for_application(&b, "park");
-    assert_eq!(switch.api(&format!("uuid_getvar {b} got")), "429");
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {b} read_result")),
-        "success"
-    );
+    assert_eq!(switch.var(&b, "got"), "429");
+    assert_eq!(switch.var(&b, "read_result"), "success");
 }

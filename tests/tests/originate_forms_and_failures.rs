@@ -22,7 +22,7 @@ fn application_form_runs_the_application_on_the_answered_leg() {
         "{test_var=kept}loopback/^^;answer;park/default/inline",
         "&park()",
     );
-    assert_eq!(switch.api(&format!("uuid_getvar {uuid} test_var")), "kept");
+    assert_eq!(switch.var(&uuid, "test_var"), "kept");
     // originate returns once the leg is given &park(); its thread starts it a moment later.
     wait_until("the leg to run park", || {
         let channels = switch.api("show channels");
@@ -40,7 +40,7 @@ fn extension_form_transfers_the_leg_through_the_dialplan() {
         "^^;set:routed=yes;park inline default",
     );
     wait_until("the transferred leg to run its extension", || {
-        switch.api(&format!("uuid_getvar {uuid} routed")) == "yes"
+        switch.var(&uuid, "routed") == "yes"
     });
 }
 

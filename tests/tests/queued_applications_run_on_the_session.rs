@@ -20,7 +20,7 @@ fn broadcast_runs_on_a_parked_channel_which_stays_parked() {
         "+OK Message sent successfully"
     );
     wait_until("both queued applications to run, in order", || {
-        switch.api(&format!("uuid_getvar {uuid} seen")) == "first+second"
+        switch.var(&uuid, "seen") == "first+second"
     });
     switch.wait_for_application(&uuid, "park");
 
@@ -41,7 +41,7 @@ fn uuid_break_ends_the_park_and_the_extension_goes_on() {
     let conf = TestConf::new().modules(&["mod_loopback", "mod_dptools"]);
     let mut switch = Switch::start(&conf);
     let a = switch.originate("loopback/^^;answer;park/default/inline", "&park()");
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     switch.wait_for_application(&b, "park");
     // The B leg's extension is answer, park: breaking the park ends the extension, and the
     // call with it (NORMAL_CLEARING), as FreeSWITCH's uuid_break does.

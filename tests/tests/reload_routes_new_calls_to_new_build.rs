@@ -20,7 +20,7 @@ fn reload_keeps_old_calls_on_the_old_build() {
 
     let old_call = switch.originate(PARKED_PEER, "&fixture_build()");
     wait_until("v1 to serve the first call", || {
-        switch.api(&format!("uuid_getvar {old_call} fixture_build")) == "v1"
+        switch.var(&old_call, "fixture_build") == "v1"
     });
 
     // Install the new build over the file the switch loaded (it maps a private copy).
@@ -29,12 +29,9 @@ fn reload_keeps_old_calls_on_the_old_build() {
 
     let new_call = switch.originate(PARKED_PEER, "&fixture_build()");
     wait_until("v2 to serve the new call", || {
-        switch.api(&format!("uuid_getvar {new_call} fixture_build")) == "v2"
+        switch.var(&new_call, "fixture_build") == "v2"
     });
-    assert_eq!(
-        switch.api(&format!("uuid_getvar {old_call} fixture_build")),
-        "v1"
-    );
+    assert_eq!(switch.var(&old_call, "fixture_build"), "v1");
     assert!(
         !conf.log().contains("fixture_build v1 shut down"),
         "v1 stays while its call runs"

@@ -12,7 +12,7 @@ fn per_channel_and_global_handlers_run_in_order() {
         "loopback/^^;answer;fixture_watch;park/default/inline",
         "&park()",
     );
-    let b = switch.api(&format!("uuid_getvar {a} other_loopback_leg_uuid"));
+    let b = switch.far_leg(&a);
     // Under load the B leg may still be on its way to park; kill only once it is there.
     switch.wait_for_application(&b, "park");
     assert_eq!(switch.api(&format!("uuid_kill {a}")), "+OK");

@@ -21,7 +21,7 @@ fn unload_waits_for_the_calls_using_the_module() {
 
     let call = switch.originate("loopback/^^;answer;park/default/inline", "&fixture_build()");
     wait_until("the fixture application to run", || {
-        switch.api(&format!("uuid_getvar {call} fixture_build")) == "v1"
+        switch.var(&call, "fixture_build") == "v1"
     });
 
     let refused = switch.api("unload mod_fixture_reload");

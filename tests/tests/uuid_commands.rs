@@ -10,9 +10,9 @@ fn channel_commands_read_and_change_live_calls() {
     let a = switch.originate("loopback/^^;answer;park/default/inline", "&park()");
 
     assert_eq!(switch.api(&format!("uuid_setvar {a} colour blue")), "+OK");
-    assert_eq!(switch.api(&format!("uuid_getvar {a} colour")), "blue");
+    assert_eq!(switch.var(&a, "colour"), "blue");
     assert_eq!(switch.api(&format!("uuid_setvar {a} colour")), "+OK");
-    assert_eq!(switch.api(&format!("uuid_getvar {a} colour")), "_undef_");
+    assert_eq!(switch.var(&a, "colour"), "_undef_");
 
     let dump = switch.api(&format!("uuid_dump {a}"));
     assert!(dump.contains(&format!("Unique-ID: {a}")), "{dump}");

@@ -18,7 +18,9 @@ use ferroswitch_abi::{
 };
 use ferroswitch_core::media::resample::Resampler;
 use ferroswitch_core::session::{ChannelIo, Direction, NewChannel, SessionRef};
-use ferroswitch_core::{Core, CoreOptions};
+use ferroswitch_core::Core;
+
+mod support;
 
 /// An endpoint that delivers the same frame on every read and drops what is written.
 struct Loop {
@@ -42,36 +44,6 @@ impl ChannelIoTrait for Loop {
     fn receive_message(&self, _: Session, _: &ChannelMessage) -> Result<(), Error> {
         Ok(())
     }
-}
-
-fn core_with_codecs() -> Core {
-    let build_dir = std::env::current_exe()
-        .ok()
-        .and_then(|exe| {
-            exe.parent()
-                .and_then(|deps| deps.parent())
-                .map(std::path::Path::to_path_buf)
-        })
-        .expect("the bench binary is in <target>/<profile>/deps");
-    let conf = tempfile::tempdir().expect("conf dir");
-    std::fs::write(
-        conf.path().join("ferroswitch.xml"),
-        "<document type=\"freeswitch/xml\"><section name=\"configuration\"/></document>",
-    )
-    .expect("conf written");
-    let core = Core::new(CoreOptions {
-        conf_dir: conf.path().to_path_buf(),
-        mod_dir: Some(build_dir),
-        log_dir: None,
-    })
-    .expect("core starts");
-    for name in ["mod_g711", "mod_opus"] {
-        core.inner()
-            .modules
-            .load(core, name)
-            .unwrap_or_else(|error| panic!("{name} (cargo build --release --workspace): {error}"));
-    }
-    core
 }
 
 fn frame(codec: &str, rate: u32, len: usize) -> FrameMeta {
@@ -159,7 +131,7 @@ fn tone(rate: u32) -> Vec<i16> {
 }
 
 fn media_path(c: &mut Criterion) {
-    let core = core_with_codecs();
+    let core = support::core_with_modules(&["mod_g711", "mod_opus"]);
     let pcmu = encode(core, "PCMU", 8000, &tone(8000));
     let opus = encode(core, "opus", 48000, &tone(48000));
     let pcmu_meta = frame("PCMU", 8000, pcmu.len());

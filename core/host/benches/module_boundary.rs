@@ -10,7 +10,8 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use ferroswitch_abi::{CodecSettings, ModuleId};
-use ferroswitch_core::{Core, CoreOptions};
+
+mod support;
 
 const SAMPLES: usize = 160;
 
@@ -21,36 +22,8 @@ fn encode_natively(pcm: &[i16], out: &mut [u8]) -> usize {
     pcm.len() * 2
 }
 
-fn core_with_probe() -> Core {
-    let build_dir = std::env::current_exe()
-        .ok()
-        .and_then(|exe| {
-            exe.parent()
-                .and_then(|deps| deps.parent())
-                .map(std::path::Path::to_path_buf)
-        })
-        .expect("the bench binary is in <target>/<profile>/deps");
-    let conf = tempfile::tempdir().expect("conf dir");
-    std::fs::write(
-        conf.path().join("ferroswitch.xml"),
-        "<document type=\"freeswitch/xml\"><section name=\"configuration\"/></document>",
-    )
-    .expect("conf written");
-    let core = Core::new(CoreOptions {
-        conf_dir: conf.path().to_path_buf(),
-        mod_dir: Some(build_dir),
-        log_dir: None,
-    })
-    .expect("core starts");
-    core.inner()
-        .modules
-        .load(core, "mod_fixture_probe")
-        .expect("libmod_fixture_probe.so is built (cargo build --release --workspace)");
-    core
-}
-
 fn boundary(c: &mut Criterion) {
-    let core = core_with_probe();
+    let core = support::core_with_modules(&["mod_fixture_probe"]);
     let host = core.host(ModuleId::CORE);
     let settings = CodecSettings {
         samples_per_second: 8000,

@@ -57,7 +57,11 @@ pub fn decode_frame(
             .map_err(|error| {
                 Error::new(
                     error.kind,
-                    format!("decoding a {} frame: {}", meta.codec.as_str(), error.message),
+                    format!(
+                        "decoding a {} frame: {}",
+                        meta.codec.as_str(),
+                        error.message
+                    ),
                 )
             })?
             .min(MAX_FRAME_SAMPLES);
