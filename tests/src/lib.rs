@@ -7,6 +7,7 @@
 mod conf;
 pub mod esl;
 mod events;
+pub mod sip;
 mod switch;
 
 pub use conf::TestConf;
