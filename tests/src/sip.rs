@@ -46,7 +46,9 @@ pub fn sip_profile(conf: &TestConf, extra_params: &str) -> u16 {
 
 /// The scenario files kept in tests/sipp.
 pub fn scenario(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("sipp").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sipp")
+        .join(name)
 }
 
 /// A sipp command towards `127.0.0.1:<target>`, bounded: one call (`-m 1` unless `args`

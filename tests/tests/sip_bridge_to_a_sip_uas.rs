@@ -39,8 +39,16 @@ fn a_bridged_call_is_answered_and_the_callers_bye_reaches_the_callee() {
 
     let caller = Sipp::uac(port, &["-sn", "uac", "-s", "bridge"]).run();
     let callee = uas.wait();
-    assert!(caller.success, "the caller's call must complete: {}", caller.report);
-    assert!(callee.success, "the callee must be called and get BYE: {}", callee.report);
+    assert!(
+        caller.success,
+        "the caller's call must complete: {}",
+        caller.report
+    );
+    assert!(
+        callee.success,
+        "the callee must be called and get BYE: {}",
+        callee.report
+    );
     wait_until("both SIP channels to go away", || {
         !switch.api("show channels").contains("sofia/")
     });
@@ -56,10 +64,19 @@ fn a_busy_callee_makes_the_caller_busy() {
     let expect_486 = scenario("uac_486.xml");
     let caller = Sipp::uac(
         port,
-        &["-sf", expect_486.to_str().expect("a UTF-8 path"), "-s", "bridge"],
+        &[
+            "-sf",
+            expect_486.to_str().expect("a UTF-8 path"),
+            "-s",
+            "bridge",
+        ],
     )
     .run();
     let callee = uas.wait();
     assert!(caller.success, "the caller must get 486: {}", caller.report);
-    assert!(callee.success, "the callee must be called and ACKed: {}", callee.report);
+    assert!(
+        callee.success,
+        "the callee must be called and ACKed: {}",
+        callee.report
+    );
 }

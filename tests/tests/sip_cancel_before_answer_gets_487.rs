@@ -34,10 +34,19 @@ fn cancel_while_ringing_gets_487_and_ends_the_channel() {
     let scenario = scenario("uac_cancel.xml");
     let call = Sipp::uac(
         port,
-        &["-sf", scenario.to_str().expect("a UTF-8 path"), "-s", "ring"],
+        &[
+            "-sf",
+            scenario.to_str().expect("a UTF-8 path"),
+            "-s",
+            "ring",
+        ],
     )
     .run();
-    assert!(call.success, "CANCEL must get 200 and the INVITE 487: {}", call.report);
+    assert!(
+        call.success,
+        "CANCEL must get 200 and the INVITE 487: {}",
+        call.report
+    );
 
     wait_until("the SIP channel to go away", || {
         !switch.api("show channels").contains("sofia/")

@@ -53,27 +53,45 @@ fn the_right_password_registers_and_a_wrong_one_is_refused() {
     let phone = free_sip_port();
 
     let refused = register(port, phone, "wrong", "300", "register_refused.xml");
-    assert!(refused.success, "a wrong password must get 403: {}", refused.report);
+    assert!(
+        refused.success,
+        "a wrong password must get 403: {}",
+        refused.report
+    );
     assert_eq!(
         switch.api("sofia_contact */1000@example.org"),
         "error/user_not_registered"
     );
 
     let registered = register(port, phone, "1234", "300", "register.xml");
-    assert!(registered.success, "the right password must get 200: {}", registered.report);
+    assert!(
+        registered.success,
+        "the right password must get 200: {}",
+        registered.report
+    );
     let contact = switch.api("sofia_contact */1000@example.org");
     assert!(
         contact.starts_with("sofia/test/sip:1000@127.0.0.1:"),
         "sofia_contact gives the registered contact: {contact}"
     );
     let listing = switch.api("sofia status profile test reg");
-    assert!(listing.contains("User:       \t1000@example.org"), "{listing}");
+    assert!(
+        listing.contains("User:       \t1000@example.org"),
+        "{listing}"
+    );
     assert!(listing.contains("Total items returned: 1"), "{listing}");
     let status = switch.api("sofia status");
-    assert!(status.contains("test") && status.contains("RUNNING"), "{status}");
+    assert!(
+        status.contains("test") && status.contains("RUNNING"),
+        "{status}"
+    );
 
     let unregistered = register(port, phone, "1234", "0", "register.xml");
-    assert!(unregistered.success, "un-REGISTER must get 200: {}", unregistered.report);
+    assert!(
+        unregistered.success,
+        "un-REGISTER must get 200: {}",
+        unregistered.report
+    );
     assert_eq!(
         switch.api("sofia_contact */1000@example.org"),
         "error/user_not_registered"

@@ -163,7 +163,10 @@ fn options(switch_port: u16, local_port: u16, call_id: &str) -> String {
 #[test]
 fn every_torture_message_is_answered_or_dropped_as_the_rfc_says() {
     let conf = TestConf::new().modules(&["mod_dialplan_xml", "mod_dptools", "mod_sip"]);
-    conf.dialplan(&[("public.xml", r#"<include><context name="public"/></include>"#)]);
+    conf.dialplan(&[(
+        "public.xml",
+        r#"<include><context name="public"/></include>"#,
+    )]);
     let port = sip_profile(&conf, "");
     let mut switch = Switch::start(&conf);
     // The console answers once every module is loaded, so the profile listens by then.
@@ -191,7 +194,9 @@ fn every_torture_message_is_answered_or_dropped_as_the_rfc_says() {
                 let earlier_id = call_id_of(&earlier_bytes);
                 let status = final_response_for(&socket, earlier_id.as_deref(), name);
                 if status != *expected {
-                    failures.push(format!("{name}: expected {earlier}'s {expected}, got {status}"));
+                    failures.push(format!(
+                        "{name}: expected {earlier}'s {expected}, got {status}"
+                    ));
                 }
             }
             Dropped => {
@@ -202,7 +207,10 @@ fn every_torture_message_is_answered_or_dropped_as_the_rfc_says() {
                 let deadline = Instant::now() + WAIT_LIMIT;
                 let mut buf = [0u8; 65536];
                 loop {
-                    assert!(Instant::now() < deadline, "no answer to the probe after {name}");
+                    assert!(
+                        Instant::now() < deadline,
+                        "no answer to the probe after {name}"
+                    );
                     socket
                         .set_read_timeout(Some(WAIT_LIMIT))
                         .expect("a read timeout");

@@ -20,7 +20,12 @@ fn an_unrouted_number_is_answered_404() {
     let scenario = scenario("uac_404.xml");
     let call = Sipp::uac(
         port,
-        &["-sf", scenario.to_str().expect("a UTF-8 path"), "-s", "nobody"],
+        &[
+            "-sf",
+            scenario.to_str().expect("a UTF-8 path"),
+            "-s",
+            "nobody",
+        ],
     )
     .run();
     assert!(call.success, "the INVITE must get 404: {}", call.report);

@@ -28,7 +28,8 @@ impl Network {
                     == masked(u32::from(ip).into(), self.prefix, 32)
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                masked(u128::from(net), self.prefix, 128) == masked(u128::from(ip), self.prefix, 128)
+                masked(u128::from(net), self.prefix, 128)
+                    == masked(u128::from(ip), self.prefix, 128)
             }
             _ => false,
         }
@@ -86,7 +87,10 @@ fn named<'a>(cidrs: &'a [&'a str]) -> impl Iterator<Item = Network> + 'a {
 
 fn network(text: &str) -> Option<Network> {
     let (address, prefix) = match text.split_once('/') {
-        Some((address, prefix)) => (address.parse::<IpAddr>().ok()?, Some(prefix.parse::<u8>().ok()?)),
+        Some((address, prefix)) => (
+            address.parse::<IpAddr>().ok()?,
+            Some(prefix.parse::<u8>().ok()?),
+        ),
         None => (text.parse::<IpAddr>().ok()?, None),
     };
     let width = if address.is_ipv4() { 32 } else { 128 };

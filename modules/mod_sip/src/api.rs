@@ -92,25 +92,41 @@ fn profile_status(profile: &Profile) -> String {
         ("SIP-IP", c.sip_ip.to_string()),
         ("Ext-SIP-IP", c.advertised_sip_ip().to_string()),
         ("URL", profile.url()),
-        ("BIND-URL", format!("{};transport={}", profile.url(), transports.join(","))),
+        (
+            "BIND-URL",
+            format!("{};transport={}", profile.url(), transports.join(",")),
+        ),
         ("HOLD-MUSIC", "N/A".to_owned()),
         ("CODECS IN", c.codec_prefs.join(",")),
         ("CODECS OUT", c.codec_prefs.join(",")),
         ("TEL-EVENT", crate::codecs::TELEPHONE_EVENT_PT.to_string()),
         ("NONCE-TTL", c.nonce_ttl.as_secs().to_string()),
         ("AUTH-CALLS", c.auth_calls.to_string()),
-        ("RTP-PORTS", format!("{}-{}", c.rtp_port_min, c.rtp_port_max)),
+        (
+            "RTP-PORTS",
+            format!("{}-{}", c.rtp_port_min, c.rtp_port_max),
+        ),
         (
             "CALLS-IN",
-            profile.calls_in.load(std::sync::atomic::Ordering::Relaxed).to_string(),
+            profile
+                .calls_in
+                .load(std::sync::atomic::Ordering::Relaxed)
+                .to_string(),
         ),
         (
             "CALLS-OUT",
-            profile.calls_out.load(std::sync::atomic::Ordering::Relaxed).to_string(),
+            profile
+                .calls_out
+                .load(std::sync::atomic::Ordering::Relaxed)
+                .to_string(),
         ),
         (
             "REGISTRATIONS",
-            profile.registrations().all(Instant::now()).len().to_string(),
+            profile
+                .registrations()
+                .all(Instant::now())
+                .len()
+                .to_string(),
         ),
     ] {
         let _ = writeln!(out, "{:<20}\t{value}", name);
@@ -169,7 +185,11 @@ impl Api for SofiaContactApi {
             ));
         }
         let aor = aor.to_ascii_lowercase();
-        let aor = if aor.contains('@') { aor } else { format!("{aor}@") };
+        let aor = if aor.contains('@') {
+            aor
+        } else {
+            format!("{aor}@")
+        };
         let now = Instant::now();
         let mut dial_strings = Vec::new();
         for candidate in &self.profiles.0 {

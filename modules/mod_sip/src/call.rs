@@ -16,20 +16,7 @@ use crate::profile::Profile;
 /// What a session (or the endpoint) asks the driver to do for call `call_id`.
 pub enum Command {
     /// An outbound leg was created: remember it (the INVITE goes out on [`Command::Invite`]).
-    Dial {
-        /// The new leg.
-        call_id: String,
-        /// Its session.
-        session: Session,
-        /// Where to.
-        target: DialTarget,
-        /// Caller ID for From.
-        caller_name: String,
-        /// See [`Self::Dial::caller_name`].
-        caller_number: String,
-        /// The leg's media.
-        media: Arc<dyn MediaStream>,
-    },
+    Dial(Box<Dial>),
     /// Send the outbound leg's INVITE (its session reached INIT).
     Invite {
         /// The leg.
@@ -62,6 +49,22 @@ pub enum Command {
         /// The digit.
         dtmf: Dtmf,
     },
+}
+
+/// A new outbound leg, for [`Command::Dial`].
+pub struct Dial {
+    /// The leg's Call-ID.
+    pub call_id: String,
+    /// Its session.
+    pub session: Session,
+    /// Where to.
+    pub target: DialTarget,
+    /// Caller ID name for From.
+    pub caller_name: String,
+    /// Caller ID number for From.
+    pub caller_number: String,
+    /// The leg's media.
+    pub media: Arc<dyn MediaStream>,
 }
 
 /// Whether the leg was created by an INVITE from the network or by a dial string.
@@ -131,7 +134,12 @@ impl ChannelIo for SipChannel {
         self.media.read_frame(buf, timeout_ms)
     }
 
-    fn write_frame(&self, _session: Session, meta: &FrameMeta, payload: &[u8]) -> Result<(), Error> {
+    fn write_frame(
+        &self,
+        _session: Session,
+        meta: &FrameMeta,
+        payload: &[u8],
+    ) -> Result<(), Error> {
         self.media.write_frame(meta, payload)
     }
 

@@ -39,7 +39,10 @@ pub fn usable_codecs(prefs: &[String], loaded: &[String]) -> (Vec<Codec>, bool) 
         .filter_map(|name| sdp_codec(name))
         .collect();
     if filtered.is_empty() {
-        (prefs.iter().filter_map(|name| sdp_codec(name)).collect(), false)
+        (
+            prefs.iter().filter_map(|name| sdp_codec(name)).collect(),
+            false,
+        )
     } else {
         (filtered, true)
     }

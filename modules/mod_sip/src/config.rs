@@ -91,7 +91,10 @@ impl ProfileConfig {
             dialplan: "XML".to_owned(),
             auth_calls: true,
             inbound_acl: None,
-            codec_prefs: DEFAULT_CODEC_PREFS.iter().map(|c| (*c).to_owned()).collect(),
+            codec_prefs: DEFAULT_CODEC_PREFS
+                .iter()
+                .map(|c| (*c).to_owned())
+                .collect(),
             codec_policy: CodecPolicy::Generous,
             rtp_ip: ip,
             ext_rtp_ip: None,
@@ -126,11 +129,7 @@ impl ProfileConfig {
         let mut config = Self::new(name.trim());
         let mut warnings = Vec::new();
         let mut rtp_ip_set = false;
-        let (mut t1, mut t2, mut t4) = (
-            config.timers.t1,
-            config.timers.t2,
-            config.timers.t4,
-        );
+        let (mut t1, mut t2, mut t4) = (config.timers.t1, config.timers.t2, config.timers.t4);
         for (param, name, value) in settings_params(profile) {
             match name {
                 "sip-ip" => config.sip_ip = ip(param, value)?,
@@ -219,7 +218,9 @@ impl ProfileConfig {
 }
 
 /// Every profile of a `<configuration name="sip.conf">` element.
-pub fn profiles_from_xml(conf: &XmlNode) -> Result<(Vec<ProfileConfig>, Vec<String>), InvalidValue> {
+pub fn profiles_from_xml(
+    conf: &XmlNode,
+) -> Result<(Vec<ProfileConfig>, Vec<String>), InvalidValue> {
     let mut profiles: Vec<ProfileConfig> = Vec::new();
     let mut warnings = Vec::new();
     for list in conf.children_named("profiles") {
@@ -287,7 +288,10 @@ fn seconds(param: &XmlNode, value: &str, min: u64) -> Result<Duration, InvalidVa
         .filter(|secs| *secs >= min)
         .map(Duration::from_secs)
         .ok_or_else(|| {
-            InvalidValue::new(param, format!("\"{value}\" is not a number of seconds >= {min}"))
+            InvalidValue::new(
+                param,
+                format!("\"{value}\" is not a number of seconds >= {min}"),
+            )
         })
 }
 

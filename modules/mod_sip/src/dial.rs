@@ -26,7 +26,10 @@ impl DialTarget {
             .ok_or_else(|| format!("\"{dial_data}\" is not <profile>/<uri>"))?;
         let rest = rest.trim();
         let (uri_text, path) = match rest.split_once(";fs_path=") {
-            Some((uri, path)) => (uri, Some(path.trim_start_matches('<').split('>').next().unwrap_or(""))),
+            Some((uri, path)) => (
+                uri,
+                Some(path.trim_start_matches('<').split('>').next().unwrap_or("")),
+            ),
             None => (rest, None),
         };
         let uri_text = if uri_text.starts_with("sip:") || uri_text.starts_with("sips:") {
@@ -99,12 +102,19 @@ mod tests {
             DialTarget::parse("internal/sip:1000@10.0.0.2:5060;fs_path=<sip:198.51.100.7:40000>")
                 .expect("valid");
         assert_eq!(target.uri.host, "10.0.0.2");
-        assert_eq!(target.destination, "198.51.100.7:40000".parse().expect("addr"));
+        assert_eq!(
+            target.destination,
+            "198.51.100.7:40000".parse().expect("addr")
+        );
     }
 
     #[test]
     fn bad_targets_say_why() {
-        assert!(DialTarget::parse("nouri").expect_err("refused").contains("<profile>/<uri>"));
-        assert!(DialTarget::parse("internal/sips:bob@example.org").expect_err("refused").contains("sip:"));
+        assert!(DialTarget::parse("nouri")
+            .expect_err("refused")
+            .contains("<profile>/<uri>"));
+        assert!(DialTarget::parse("internal/sips:bob@example.org")
+            .expect_err("refused")
+            .contains("sip:"));
     }
 }

@@ -33,12 +33,14 @@ impl DirectoryUser {
 /// name and by address alike).
 pub fn find_user(directory: &XmlNode, id: &str, domain: &str) -> Option<DirectoryUser> {
     let domains: Vec<&XmlNode> = directory.children_named("domain").collect();
-    let preferred = domains
-        .iter()
-        .filter(|d| d.attr("name").is_some_and(|n| n.eq_ignore_ascii_case(domain)));
-    let others = domains
-        .iter()
-        .filter(|d| !d.attr("name").is_some_and(|n| n.eq_ignore_ascii_case(domain)));
+    let preferred = domains.iter().filter(|d| {
+        d.attr("name")
+            .is_some_and(|n| n.eq_ignore_ascii_case(domain))
+    });
+    let others = domains.iter().filter(|d| {
+        !d.attr("name")
+            .is_some_and(|n| n.eq_ignore_ascii_case(domain))
+    });
     preferred
         .chain(others)
         .find_map(|domain_node| user_in_domain(domain_node, id))

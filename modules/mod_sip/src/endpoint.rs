@@ -7,7 +7,7 @@ use std::sync::Arc;
 use ferroswitch_abi::kinds::endpoint::channel_io;
 use ferroswitch_abi::{Endpoint, Error, HangupCause, OutgoingChannel, OutgoingRequest, Session};
 
-use crate::call::{Command, Direction, SipChannel};
+use crate::call::{Command, Dial, Direction, SipChannel};
 use crate::dial::DialTarget;
 use crate::media::{AbsentMedia, MediaStream};
 use crate::profile::Profile;
@@ -19,7 +19,9 @@ pub struct Profiles(pub Vec<Arc<Profile>>);
 impl Profiles {
     /// The profile called `name`.
     pub fn find(&self, name: &str) -> Option<&Arc<Profile>> {
-        self.0.iter().find(|p| p.config.name.eq_ignore_ascii_case(name))
+        self.0
+            .iter()
+            .find(|p| p.config.name.eq_ignore_ascii_case(name))
     }
 }
 
@@ -79,14 +81,14 @@ impl Endpoint for SofiaEndpoint {
         ] {
             session.set_variable(variable, Some(value))?;
         }
-        profile.send(Command::Dial {
+        profile.send(Command::Dial(Box::new(Dial {
             call_id: call_id.clone(),
             session,
             target,
             caller_name: request.caller_profile.caller_id_name.to_string(),
             caller_number: request.caller_profile.caller_id_number.to_string(),
             media: Arc::clone(&media),
-        });
+        })));
         Ok(OutgoingChannel {
             name: name.into(),
             io: channel_io(SipChannel::new(

@@ -149,7 +149,11 @@ fn load(host: Host, registrar: &mut Registrar<'_>) -> Result<(), Error> {
         },
     )?;
     registrar.add_api(
-        ApiDesc::new("sofia", "Sofia SIP profiles", "status [profile <name> [reg]]"),
+        ApiDesc::new(
+            "sofia",
+            "Sofia SIP profiles",
+            "status [profile <name> [reg]]",
+        ),
         SofiaApi {
             profiles: profiles.clone(),
         },

@@ -78,7 +78,12 @@ struct AbsentState {
 impl AbsentMedia {
     /// Reserves an even port in `port_min..=port_max` on `ip`, starting the search at
     /// `start_hint` so consecutive calls do not all race for the first port.
-    pub fn bind(ip: IpAddr, port_min: u16, port_max: u16, start_hint: u32) -> std::io::Result<Self> {
+    pub fn bind(
+        ip: IpAddr,
+        port_min: u16,
+        port_max: u16,
+        start_hint: u32,
+    ) -> std::io::Result<Self> {
         let first = port_min + (port_min % 2);
         let slots = u32::from(port_max.saturating_sub(first)) / 2 + 1;
         for step in 0..slots {
@@ -101,7 +106,9 @@ impl AbsentMedia {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, AbsentState> {
-        self.state.lock().unwrap_or_else(|poison| poison.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
     }
 }
 
@@ -197,7 +204,10 @@ mod tests {
         let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
         let media = AbsentMedia::bind(ip, 41000, 41999, 7).expect("a free port");
         let port = media.local_addr().port();
-        assert!((41000..=41999).contains(&port) && port % 2 == 0, "{port}");
+        assert!(
+            (41000..=41999).contains(&port) && port.is_multiple_of(2),
+            "{port}"
+        );
         media.close();
         let error = media.read_frame(&mut [0; 160], 20).expect_err("closed");
         assert_eq!(error.kind, ErrorKind::HUNG_UP);

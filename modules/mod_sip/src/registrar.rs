@@ -139,10 +139,7 @@ impl Registrations {
         request: RegisterRequest,
     ) -> Result<Vec<Binding>, RegisterError> {
         self.purge(now);
-        let wildcard = request
-            .changes
-            .iter()
-            .any(|change| *change == ContactChange::RemoveAll);
+        let wildcard = request.changes.contains(&ContactChange::RemoveAll);
         if wildcard {
             if request.changes.len() != 1 {
                 return Err(RegisterError::BadWildcard);
@@ -166,7 +163,9 @@ impl Registrations {
             let ContactChange::Set { contact, expires } = change else {
                 continue;
             };
-            let existing = bindings.iter().position(|b| same_contact(&b.contact, contact));
+            let existing = bindings
+                .iter()
+                .position(|b| same_contact(&b.contact, contact));
             if let Some(index) = existing {
                 let binding = &bindings[index];
                 if binding.call_id == request.call_id && request.cseq <= binding.cseq {
@@ -276,7 +275,11 @@ mod tests {
         let mut regs = Registrations::default();
         let aor = "1000@example.org";
         let bound = regs
-            .handle_register(now, aor, register(vec![set("sip:1000@10.0.0.2:5060", 60)], 1))
+            .handle_register(
+                now,
+                aor,
+                register(vec![set("sip:1000@10.0.0.2:5060", 60)], 1),
+            )
             .expect("applied");
         assert_eq!(bound.len(), 1);
         regs.handle_register(now, aor, register(vec![set("sip:1000@10.0.0.3", 120)], 2))
@@ -294,8 +297,12 @@ mod tests {
         let now = Instant::now();
         let mut regs = Registrations::default();
         let aor = "1000@example.org";
-        regs.handle_register(now, aor, register(vec![set("sip:a@h", 60), set("sip:b@h", 60)], 1))
-            .expect("applied");
+        regs.handle_register(
+            now,
+            aor,
+            register(vec![set("sip:a@h", 60), set("sip:b@h", 60)], 1),
+        )
+        .expect("applied");
         assert_eq!(
             regs.handle_register(
                 now,
@@ -331,7 +338,11 @@ mod tests {
         let now = Instant::now();
         let mut regs = Registrations::default();
         let bound = regs
-            .handle_register(now, "1000@x", register(vec![set("sip:1000@10.0.0.2:5060", 60)], 1))
+            .handle_register(
+                now,
+                "1000@x",
+                register(vec![set("sip:1000@10.0.0.2:5060", 60)], 1),
+            )
             .expect("applied");
         assert_eq!(
             bound[0].dial_string("internal"),

@@ -35,7 +35,11 @@ pub async fn accept(listener: TcpListener, events: mpsc::Sender<TcpEvent>) {
             continue;
         };
         let (write_tx, write_rx) = mpsc::channel(WRITE_QUEUE);
-        if events.send(TcpEvent::Connected(peer, write_tx)).await.is_err() {
+        if events
+            .send(TcpEvent::Connected(peer, write_tx))
+            .await
+            .is_err()
+        {
             return;
         }
         tokio::spawn(connection(stream, peer, events.clone(), write_rx));

@@ -256,11 +256,17 @@ impl Driver {
         let mut variables: Vec<(String, String)> = vec![
             ("sip_profile_name".into(), config.name.clone()),
             ("sofia_profile_name".into(), config.name.clone()),
-            ("sip_call_id".into(), h.call_id().unwrap_or_default().to_owned()),
+            (
+                "sip_call_id".into(),
+                h.call_id().unwrap_or_default().to_owned(),
+            ),
             ("sip_from_user".into(), from_user.clone()),
             ("sip_from_host".into(), from_host.clone()),
             ("sip_from_uri".into(), format!("{from_user}@{from_host}")),
-            ("sip_from_display".into(), from.display_name.clone().unwrap_or_default()),
+            (
+                "sip_from_display".into(),
+                from.display_name.clone().unwrap_or_default(),
+            ),
             ("sip_to_user".into(), to_user),
             ("sip_to_host".into(), to_host),
             ("sip_req_user".into(), req_user.clone()),
@@ -271,7 +277,10 @@ impl Driver {
             ("sip_received_ip".into(), source.addr.ip().to_string()),
             ("sip_received_port".into(), source.addr.port().to_string()),
             ("sip_via_protocol".into(), transport.into()),
-            ("sip_user_agent".into(), h.get("User-Agent").unwrap_or_default().to_owned()),
+            (
+                "sip_user_agent".into(),
+                h.get("User-Agent").unwrap_or_default().to_owned(),
+            ),
         ];
         if let Some(contact) = h.get("Contact") {
             variables.push(("sip_contact_uri".into(), contact.to_owned()));
@@ -321,7 +330,9 @@ impl Driver {
         response.headers.push("User-Agent", user_agent);
         if (101..300).contains(&status) {
             let contact = match call.peer.transport {
-                Transport::Tcp => format!("<{};transport=tcp>", our_contact.trim_matches(['<', '>'])),
+                Transport::Tcp => {
+                    format!("<{};transport=tcp>", our_contact.trim_matches(['<', '>']))
+                }
                 _ => our_contact,
             };
             response.headers.push("Contact", contact);

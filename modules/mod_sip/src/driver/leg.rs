@@ -31,8 +31,10 @@ impl Driver {
 
     /// `<sip:user@ip:port>`.
     pub(super) fn our_contact(&self, user: &str, transport: Transport) -> String {
-        let address =
-            std::net::SocketAddr::new(self.profile.config.advertised_sip_ip(), self.profile.sip_port());
+        let address = std::net::SocketAddr::new(
+            self.profile.config.advertised_sip_ip(),
+            self.profile.sip_port(),
+        );
         match transport {
             Transport::Tcp => format!("<sip:{user}@{address};transport=tcp>"),
             _ => format!("<sip:{user}@{address}>"),
@@ -82,14 +84,20 @@ impl Driver {
             (Direction::Inbound, LegState::Proceeding) => {
                 let status = cause_to_sip_status(cause.0).max(300);
                 let reason = super::inbound::default_reason(status);
-                let reason = if reason.is_empty() { cause.name() } else { reason };
+                let reason = if reason.is_empty() {
+                    cause.name()
+                } else {
+                    reason
+                };
                 if let (Some(invite), Some(tx)) = (call.invite.clone(), call.invite_tx) {
                     let tag = call.local_tag.clone();
-                    let mut response = ferroswitch_sip::message::response_to(&invite, status, reason);
+                    let mut response =
+                        ferroswitch_sip::message::response_to(&invite, status, reason);
                     ferroswitch_sip::message::set_to_tag(&mut response.headers, &tag);
-                    response
-                        .headers
-                        .push("Reason", format!("Q.850;cause={};text=\"{}\"", cause.0, cause.name()));
+                    response.headers.push(
+                        "Reason",
+                        format!("Q.850;cause={};text=\"{}\"", cause.0, cause.name()),
+                    );
                     self.send_response(tx, response);
                 }
             }
@@ -100,7 +108,10 @@ impl Driver {
                     let peer = call.peer;
                     let cancel = cancel_for(&invite);
                     if let Err(error) = self.layer.send_request(Instant::now(), cancel, peer) {
-                        self.log(LogLevel::Err, &format!("call {call_id}: CANCEL failed: {error}"));
+                        self.log(
+                            LogLevel::Err,
+                            &format!("call {call_id}: CANCEL failed: {error}"),
+                        );
                     }
                 }
                 return;
@@ -108,11 +119,16 @@ impl Driver {
             (_, LegState::Answered) => {
                 if let Some(dialog) = call.dialog.as_mut() {
                     let mut bye = dialog.create_request(Method::Bye, via, None);
-                    bye.headers
-                        .push("Reason", format!("Q.850;cause={};text=\"{}\"", cause.0, cause.name()));
+                    bye.headers.push(
+                        "Reason",
+                        format!("Q.850;cause={};text=\"{}\"", cause.0, cause.name()),
+                    );
                     let peer = call.peer;
                     if let Err(error) = self.layer.send_request(Instant::now(), bye, peer) {
-                        self.log(LogLevel::Err, &format!("call {call_id}: BYE failed: {error}"));
+                        self.log(
+                            LogLevel::Err,
+                            &format!("call {call_id}: BYE failed: {error}"),
+                        );
                     }
                 }
             }
@@ -167,7 +183,8 @@ impl Driver {
         let (session, invite, tag) = (call.session, call.invite.clone(), call.local_tag.clone());
         self.calls.remove(&call_id);
         if let Some(invite) = invite {
-            let mut response = ferroswitch_sip::message::response_to(&invite, 487, "Request Terminated");
+            let mut response =
+                ferroswitch_sip::message::response_to(&invite, 487, "Request Terminated");
             ferroswitch_sip::message::set_to_tag(&mut response.headers, &tag);
             self.send_response(invite_tx, response);
         }
@@ -302,7 +319,10 @@ impl Driver {
             }
             // No ACK for our 2xx (L) or final response (H).
             (Direction::Inbound, LegState::Answered, Timer::L | Timer::H) => {
-                self.log(LogLevel::Warning, &format!("call {call_id}: no ACK, hanging up"));
+                self.log(
+                    LogLevel::Warning,
+                    &format!("call {call_id}: no ACK, hanging up"),
+                );
                 HangupCause::RECOVERY_ON_TIMER_EXPIRE
             }
             _ => return,
@@ -343,7 +363,10 @@ mod tests {
     fn dtmf_relay_bodies_give_their_digit_and_duration() {
         let dtmf = parse_dtmf_relay("Signal=5\r\nDuration=160\r\n").expect("a digit");
         assert_eq!((dtmf.digit_char(), dtmf.duration_ms), ('5', 160));
-        assert_eq!(parse_dtmf_relay("Signal=#").expect("a digit").digit_char(), '#');
+        assert_eq!(
+            parse_dtmf_relay("Signal=#").expect("a digit").digit_char(),
+            '#'
+        );
         assert!(parse_dtmf_relay("Signal=x").is_none());
     }
 }

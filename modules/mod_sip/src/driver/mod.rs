@@ -100,7 +100,10 @@ impl Driver {
     ) {
         let udp = sockets.udp.and_then(|s| UdpSocket::from_std(s).ok());
         let (tcp_tx, mut tcp_rx) = mpsc::channel::<TcpEvent>(1024);
-        if let Some(listener) = sockets.tcp.and_then(|l| tokio::net::TcpListener::from_std(l).ok()) {
+        if let Some(listener) = sockets
+            .tcp
+            .and_then(|l| tokio::net::TcpListener::from_std(l).ok())
+        {
             tokio::spawn(crate::transport::accept(listener, tcp_tx));
         }
         let seed = os_seed();
@@ -138,9 +141,10 @@ impl Driver {
     }
 
     fn log(&self, level: LogLevel, message: &str) {
-        self.profile
-            .host
-            .log(level, &format!("sofia/{}: {message}", self.profile.config.name));
+        self.profile.host.log(
+            level,
+            &format!("sofia/{}: {message}", self.profile.config.name),
+        );
     }
 
     fn handle_tcp(&mut self, event: TcpEvent) {
@@ -275,10 +279,9 @@ impl Driver {
                 self.handle_stray_response(response, source);
             }
             Event::Timeout { id, timer } => self.handle_transaction_timeout(id, timer),
-            Event::TransportError { id } => self.handle_transaction_timeout(
-                id,
-                ferroswitch_sip::transaction::Timer::B,
-            ),
+            Event::TransportError { id } => {
+                self.handle_transaction_timeout(id, ferroswitch_sip::transaction::Timer::B)
+            }
             Event::Terminated { id } => self.calls.forget_transaction(id),
             _ => {}
         }
@@ -286,14 +289,7 @@ impl Driver {
 
     fn handle_command(&mut self, command: Command) {
         match command {
-            Command::Dial {
-                call_id,
-                session,
-                target,
-                caller_name,
-                caller_number,
-                media,
-            } => self.handle_dial(call_id, session, target, caller_name, caller_number, media),
+            Command::Dial(dial) => self.handle_dial(*dial),
             Command::Invite { call_id } => self.send_invite(&call_id),
             Command::Respond {
                 call_id,
@@ -308,7 +304,12 @@ impl Driver {
     }
 
     /// A response to server transaction `id` carrying our usual headers.
-    fn response(&mut self, request: &ferroswitch_sip::message::Request, status: u16, reason: &str) -> Response {
+    fn response(
+        &mut self,
+        request: &ferroswitch_sip::message::Request,
+        status: u16,
+        reason: &str,
+    ) -> Response {
         let mut response = ferroswitch_sip::message::response_to(request, status, reason);
         if status > 100 && request.headers.to().is_ok_and(|to| to.tag().is_none()) {
             let tag = self.layer.next_tag();

@@ -5,10 +5,9 @@
 
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
 use std::time::Instant;
 
-use ferroswitch_abi::{AnswerMode, HangupCause, LogLevel, Session};
+use ferroswitch_abi::{AnswerMode, HangupCause, LogLevel};
 use ferroswitch_media::sdp::OfferAnswer;
 use ferroswitch_sip::auth::{answer, best_challenge};
 use ferroswitch_sip::cause::sip_status_to_cause;
@@ -22,21 +21,19 @@ use rand::RngCore;
 use super::calls::{Call, LegState};
 use super::inbound::sdp_body_of;
 use super::Driver;
-use crate::call::Direction;
+use crate::call::{Dial, Direction};
 use crate::codecs::{local_media, usable_codecs};
-use crate::dial::DialTarget;
-use crate::media::MediaStream;
 
 impl Driver {
-    pub(super) fn handle_dial(
-        &mut self,
-        call_id: String,
-        session: Session,
-        target: DialTarget,
-        caller_name: String,
-        caller_number: String,
-        media: Arc<dyn MediaStream>,
-    ) {
+    pub(super) fn handle_dial(&mut self, dial: Dial) {
+        let Dial {
+            call_id,
+            session,
+            target,
+            caller_name,
+            caller_number,
+            media,
+        } = dial;
         let config = &self.profile.config;
         let (codecs, codec_loaded) =
             usable_codecs(&config.codec_prefs, &self.profile.loaded_codecs());
@@ -85,7 +82,11 @@ impl Driver {
             return;
         }
         let (name, number) = call.caller.clone();
-        let number = if number.is_empty() { "ferroswitch".to_owned() } else { number };
+        let number = if number.is_empty() {
+            "ferroswitch".to_owned()
+        } else {
+            number
+        };
         let mut from = NameAddr::new(Uri::Sip(SipUri::new(host_ip).with_user(number.clone())));
         if !name.is_empty() {
             from.display_name = Some(name);
@@ -129,7 +130,10 @@ impl Driver {
                 self.profile.calls_out.fetch_add(1, Ordering::Relaxed);
             }
             Err(error) => {
-                self.log(LogLevel::Err, &format!("call {call_id}: INVITE failed: {error}"));
+                self.log(
+                    LogLevel::Err,
+                    &format!("call {call_id}: INVITE failed: {error}"),
+                );
                 let session = self.calls.remove(call_id).and_then(|c| c.session);
                 if let Some(session) = session {
                     let _ = session.hangup(HangupCause::DESTINATION_OUT_OF_ORDER);
@@ -212,7 +216,10 @@ impl Driver {
             None => call.dialog = Dialog::uac(&invite, response).ok(),
         }
         let Some(dialog) = call.dialog.as_ref() else {
-            self.log(LogLevel::Warning, &format!("call {call_id}: unusable 2xx, no dialog"));
+            self.log(
+                LogLevel::Warning,
+                &format!("call {call_id}: unusable 2xx, no dialog"),
+            );
             return;
         };
         let seq = invite.headers.cseq().map(|c| c.seq).unwrap_or(1);
@@ -274,7 +281,9 @@ impl Driver {
         let mut retry = invite;
         retry.headers.remove("Authorization");
         retry.headers.remove("Proxy-Authorization");
-        retry.headers.push(credentials.header_name, credentials.header_value);
+        retry
+            .headers
+            .push(credentials.header_name, credentials.header_value);
         let seq = retry.headers.cseq().map(|c| c.seq).unwrap_or(1) + 1;
         retry.headers.set(
             "CSeq",
@@ -286,10 +295,8 @@ impl Driver {
         );
         retry.headers.set_first("Via", via.to_string());
         // The offer goes again: the first transaction's offer died with it.
-        call.offer_answer = OfferAnswer::new(
-            call.offer_answer.local().clone(),
-            self.rng.next_u64() >> 2,
-        );
+        call.offer_answer =
+            OfferAnswer::new(call.offer_answer.local().clone(), self.rng.next_u64() >> 2);
         if let Some(call) = self.calls.get_mut(call_id) {
             retry.body = call.offer_answer.create_offer().to_string().into_bytes();
         }

@@ -85,7 +85,11 @@ impl Driver {
                 cseq: request.headers.cseq().map(|c| c.seq).unwrap_or_default(),
                 received: source.addr,
                 transport: source.transport,
-                user_agent: request.headers.get("User-Agent").unwrap_or_default().to_owned(),
+                user_agent: request
+                    .headers
+                    .get("User-Agent")
+                    .unwrap_or_default()
+                    .to_owned(),
             };
             self.profile
                 .registrations()
