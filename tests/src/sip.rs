@@ -5,7 +5,7 @@ use std::net::UdpSocket;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
-use crate::TestConf;
+use crate::{Switch, TestConf};
 
 /// A loopback port free for both UDP and TCP at the time of the call.
 pub fn free_sip_port() -> u16 {
@@ -42,6 +42,15 @@ pub fn sip_profile(conf: &TestConf, extra_params: &str) -> u16 {
         ),
     );
     port
+}
+
+/// Starts the switch and waits until its console answers, which is after every module
+/// loaded: the SIP profile listens by then (a TCP peer connecting earlier would be refused).
+pub fn start(conf: &TestConf) -> Switch {
+    let mut switch = Switch::start(conf);
+    let status = switch.api("sofia status");
+    assert!(status.contains("RUNNING"), "no SIP profile runs: {status}");
+    switch
 }
 
 /// The scenario files kept in tests/sipp.

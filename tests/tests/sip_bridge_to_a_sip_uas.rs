@@ -2,7 +2,7 @@
 //! sipp UAS. When the UAS answers, the caller is answered; the caller's BYE ends both legs
 //! (the UAS gets a BYE). When the UAS is busy (486), the caller gets 486 too.
 
-use ferroswitch_tests::sip::{free_sip_port, scenario, sip_profile, Sipp};
+use ferroswitch_tests::sip::{self, free_sip_port, scenario, sip_profile, Sipp};
 use ferroswitch_tests::{wait_until, Switch, TestConf};
 
 fn dialplan(uas_port: u16) -> String {
@@ -27,7 +27,7 @@ fn start(uas_port: u16) -> (TestConf, Switch, u16) {
         &conf,
         r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
     );
-    let switch = Switch::start(&conf);
+    let switch = sip::start(&conf);
     (conf, switch, port)
 }
 

@@ -1,8 +1,8 @@
 //! A sipp UAC calls 9196 through a SIP profile: 100 Trying, the dialplan answers (200 with
 //! an SDP answer), sipp ACKs and hangs up with BYE, which gets 200 and ends the channel.
 
-use ferroswitch_tests::sip::{sip_profile, Sipp};
-use ferroswitch_tests::{wait_until, Switch, TestConf};
+use ferroswitch_tests::sip::{sip_profile, start, Sipp};
+use ferroswitch_tests::{wait_until, TestConf};
 
 const DIALPLAN: &str = r#"<include>
   <context name="public">
@@ -24,7 +24,7 @@ fn a_call_is_answered_and_the_callers_bye_ends_it() {
         &conf,
         r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
     );
-    let mut switch = Switch::start(&conf);
+    let mut switch = start(&conf);
 
     let call = Sipp::uac(port, &["-sn", "uac", "-s", "9196"]).run();
     assert!(call.success, "the call must complete: {}", call.report);

@@ -1,8 +1,8 @@
 //! A caller that CANCELs while the call rings gets 200 for the CANCEL and 487 Request
 //! Terminated for the INVITE, and the channel ends with ORIGINATOR_CANCEL.
 
-use ferroswitch_tests::sip::{scenario, sip_profile, Sipp};
-use ferroswitch_tests::{wait_until, Switch, TestConf};
+use ferroswitch_tests::sip::{scenario, sip_profile, start, Sipp};
+use ferroswitch_tests::{wait_until, TestConf};
 
 const DIALPLAN: &str = r#"<include>
   <context name="public">
@@ -29,7 +29,7 @@ fn cancel_while_ringing_gets_487_and_ends_the_channel() {
         &conf,
         r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
     );
-    let mut switch = Switch::start(&conf);
+    let mut switch = start(&conf);
 
     let scenario = scenario("uac_cancel.xml");
     let call = Sipp::uac(

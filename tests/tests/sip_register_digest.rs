@@ -2,8 +2,8 @@
 //! 200 and a binding that `sofia status profile <name> reg` lists and `sofia_contact` turns
 //! into a dial string; a wrong password gets 403 and no binding; Expires: 0 removes it.
 
-use ferroswitch_tests::sip::{free_sip_port, scenario, sip_profile, Sipp, SippResult};
-use ferroswitch_tests::{Switch, TestConf};
+use ferroswitch_tests::sip::{free_sip_port, scenario, sip_profile, start, Sipp, SippResult};
+use ferroswitch_tests::TestConf;
 
 const DIRECTORY: &str = r#"<include>
   <domain name="example.org">
@@ -49,7 +49,7 @@ fn the_right_password_registers_and_a_wrong_one_is_refused() {
     conf.dialplan(&[]);
     conf.directory(&[("example.xml", DIRECTORY)]);
     let port = sip_profile(&conf, "");
-    let mut switch = Switch::start(&conf);
+    let mut switch = start(&conf);
     let phone = free_sip_port();
 
     let refused = register(port, phone, "wrong", "300", "register_refused.xml");

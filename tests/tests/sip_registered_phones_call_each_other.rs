@@ -3,8 +3,8 @@
 //! `user_context` (the public context has no route); the dialplan bridges `user/1001`, whose
 //! directory dial-string asks `sofia_contact` for the registered contact, which answers.
 
-use ferroswitch_tests::sip::{free_sip_port, scenario, sip_profile, Sipp};
-use ferroswitch_tests::{wait_until, Switch, TestConf};
+use ferroswitch_tests::sip::{free_sip_port, scenario, sip_profile, start, Sipp};
+use ferroswitch_tests::{wait_until, TestConf};
 
 const DIRECTORY: &str = r#"<include>
   <domain name="example.org">
@@ -43,7 +43,7 @@ fn a_registered_phone_reaches_another_by_extension() {
     conf.dialplan(&[("contexts.xml", DIALPLAN)]);
     conf.directory(&[("example.xml", DIRECTORY)]);
     let port = sip_profile(&conf, "");
-    let mut switch = Switch::start(&conf);
+    let mut switch = start(&conf);
 
     let phone_1001 = free_sip_port().to_string();
     let register = scenario("register.xml");
@@ -89,7 +89,11 @@ fn a_registered_phone_reaches_another_by_extension() {
     .run();
     let callee = phone.wait();
     assert!(caller.success, "1000's call completes: {}", caller.report);
-    assert!(callee.success, "1001's phone rings, answers and gets BYE: {}", callee.report);
+    assert!(
+        callee.success,
+        "1001's phone rings, answers and gets BYE: {}",
+        callee.report
+    );
     wait_until("both SIP channels to go away", || {
         !switch.api("show channels").contains("sofia/")
     });

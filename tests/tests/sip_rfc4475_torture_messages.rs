@@ -17,8 +17,8 @@ use std::net::UdpSocket;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use ferroswitch_tests::sip::sip_profile;
-use ferroswitch_tests::{Switch, TestConf, WAIT_LIMIT};
+use ferroswitch_tests::sip::{sip_profile, start};
+use ferroswitch_tests::{TestConf, WAIT_LIMIT};
 
 #[derive(Clone, Copy, Debug)]
 enum Expect {
@@ -168,9 +168,7 @@ fn every_torture_message_is_answered_or_dropped_as_the_rfc_says() {
         r#"<include><context name="public"/></include>"#,
     )]);
     let port = sip_profile(&conf, "");
-    let mut switch = Switch::start(&conf);
-    // The console answers once every module is loaded, so the profile listens by then.
-    assert!(switch.api("sofia status").contains("RUNNING"));
+    let mut switch = start(&conf);
     let target = ("127.0.0.1", port);
 
     let mut failures = Vec::new();

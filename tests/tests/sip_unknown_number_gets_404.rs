@@ -1,8 +1,8 @@
 //! A call to a number no extension matches ends with NO_ROUTE_DESTINATION, which the caller
 //! sees as 404 Not Found (FreeSWITCH's cause-to-SIP map).
 
-use ferroswitch_tests::sip::{scenario, sip_profile, Sipp};
-use ferroswitch_tests::{Switch, TestConf};
+use ferroswitch_tests::sip::{scenario, sip_profile, start, Sipp};
+use ferroswitch_tests::TestConf;
 
 #[test]
 fn an_unrouted_number_is_answered_404() {
@@ -15,7 +15,7 @@ fn an_unrouted_number_is_answered_404() {
         &conf,
         r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
     );
-    let _switch = Switch::start(&conf);
+    let _switch = start(&conf);
 
     let scenario = scenario("uac_404.xml");
     let call = Sipp::uac(
