@@ -210,13 +210,22 @@ impl ChannelIo for SipChannel {
                 if target.is_empty() {
                     return Err(Error::invalid_argument("redirect needs a destination"));
                 }
-                let contact = if target.starts_with('<') {
-                    target.to_owned()
-                } else if target.contains(':') {
-                    format!("<{target}>")
-                } else {
-                    format!("<sip:{target}>")
-                };
+                // One Contact per comma-separated destination, each a name-addr.
+                let contact = target
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(|t| {
+                        if t.starts_with('<') {
+                            t.to_owned()
+                        } else if t.contains(':') {
+                            format!("<{t}>")
+                        } else {
+                            format!("<sip:{t}>")
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 self.respond(302, "Moved Temporarily", false, Some(contact));
             }
             MessageKind::DEFLECT => {

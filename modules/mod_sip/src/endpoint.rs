@@ -47,11 +47,11 @@ impl Endpoint for SofiaEndpoint {
         request: &OutgoingRequest,
     ) -> Result<OutgoingChannel, Error> {
         let target = DialTarget::parse(&request.dial_data).map_err(|reason| {
-            Error::invalid_argument(reason).with_cause(HangupCause::INVALID_NUMBER_FORMAT)
+            Error::invalid_argument(reason).with_cause(HangupCause::INVALID_URL)
         })?;
         let profile = self.profiles.find(&target.profile).ok_or_else(|| {
             Error::not_found(format!("no sofia profile named {}", target.profile))
-                .with_cause(HangupCause::CHAN_NOT_IMPLEMENTED)
+                .with_cause(HangupCause::INVALID_PROFILE)
         })?;
         let config = &profile.config;
         let media: Arc<dyn MediaStream> = Arc::new(

@@ -51,6 +51,9 @@ pub trait MediaStream: Send + Sync {
     fn send_dtmf(&self, dtmf: Dtmf) -> Result<(), Error>;
     /// A digit received in-band, if any.
     fn take_dtmf(&self) -> Option<Dtmf>;
+    /// How long since the last packet arrived; `None` when this stream cannot tell, which
+    /// never counts as a media timeout.
+    fn idle_for(&self) -> Option<Duration>;
     /// Hold (sendonly / inactive) and resume.
     fn set_direction(&self, direction: Direction);
     /// Wakes a blocked read without closing (`KillSignal::Break`).
@@ -176,6 +179,10 @@ impl MediaStream for AbsentMedia {
     }
 
     fn take_dtmf(&self) -> Option<Dtmf> {
+        None
+    }
+
+    fn idle_for(&self) -> Option<Duration> {
         None
     }
 

@@ -112,6 +112,11 @@ impl Calls {
         self.by_transaction.remove(&tx);
     }
 
+    /// Every leg, by Call-ID.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Call)> {
+        self.by_call_id.iter()
+    }
+
     /// Live legs.
     pub fn len(&self) -> usize {
         self.by_call_id.len()

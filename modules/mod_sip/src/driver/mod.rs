@@ -60,6 +60,9 @@ fn policy() -> Policy {
     }
 }
 
+/// How often answered calls are checked for a media timeout (`rtp-timeout-sec`).
+const MEDIA_CHECK: Duration = Duration::from_secs(1);
+
 /// The `Allow` header we send.
 pub const ALLOW: &str = "INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER, INFO";
 
@@ -119,6 +122,8 @@ impl Driver {
             profile,
         };
         let mut buf = vec![0u8; 65536];
+        let media_timeout = driver.profile.config.media_timeout;
+        let mut media_check = tokio::time::interval(MEDIA_CHECK);
         loop {
             driver.drain();
             let wake = driver
@@ -136,6 +141,7 @@ impl Driver {
                 Some(event) = tcp_rx.recv() => driver.handle_tcp(event),
                 Some(command) = commands.recv() => driver.handle_command(command),
                 _ = tokio::time::sleep_until(wake.into()) => driver.layer.handle_timeout(Instant::now()),
+                _ = media_check.tick(), if !media_timeout.is_zero() => driver.check_media(media_timeout),
             }
         }
     }
@@ -347,6 +353,27 @@ impl Driver {
         response.headers.push("Allow", ALLOW);
         response.headers.push("Accept", "application/sdp");
         self.send_response(id, response);
+    }
+
+    /// Hangs up answered calls whose media has been silent longer than `timeout`.
+    fn check_media(&mut self, timeout: Duration) {
+        let silent: Vec<(String, Option<ferroswitch_abi::Session>)> = self
+            .calls
+            .iter()
+            .filter(|(_, call)| call.state == calls::LegState::Answered)
+            .filter(|(_, call)| call.media.idle_for().is_some_and(|idle| idle >= timeout))
+            .map(|(id, call)| (id.clone(), call.session))
+            .collect();
+        for (call_id, session) in silent {
+            self.log(
+                LogLevel::Warning,
+                &format!("call {call_id}: no media for {timeout:?}, hanging up"),
+            );
+            self.hangup(&call_id, ferroswitch_abi::HangupCause::MEDIA_TIMEOUT);
+            if let Some(session) = session {
+                let _ = session.hangup(ferroswitch_abi::HangupCause::MEDIA_TIMEOUT);
+            }
+        }
     }
 
     /// Counts an INVITE from `source`; false when it exceeds the per-source rate.
