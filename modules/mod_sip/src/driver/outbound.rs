@@ -269,9 +269,19 @@ impl Driver {
             session.variable("sip_auth_username"),
             session.variable("sip_auth_password"),
         ) else {
+            let message = format!(
+                "call {call_id}: challenged with {} but the leg has no sip_auth_username/sip_auth_password",
+                response.status
+            );
+            self.log(LogLevel::Notice, &message);
             return false;
         };
         let Some((challenge, header)) = best_challenge(response) else {
+            let message = format!(
+                "call {call_id}: no usable digest challenge in the {}",
+                response.status
+            );
+            self.log(LogLevel::Notice, &message);
             return false;
         };
         call.auth_attempts += 1;
