@@ -87,11 +87,19 @@ impl AbsentMedia {
         port_max: u16,
         start_hint: u32,
     ) -> std::io::Result<Self> {
-        let first = port_min + (port_min % 2);
-        let slots = u32::from(port_max.saturating_sub(first)) / 2 + 1;
+        // RTP takes even ports (RFC 3550 §11); counted in u32 so 65535 cannot overflow.
+        let first = u32::from(port_min) + u32::from(port_min % 2);
+        let last = u32::from(port_max);
+        let slots = if first > last {
+            0
+        } else {
+            (last - first) / 2 + 1
+        };
         for step in 0..slots {
-            let slot = (start_hint.wrapping_add(step)) % slots;
-            let port = first + (slot * 2) as u16;
+            let slot = start_hint.wrapping_add(step) % slots;
+            let Ok(port) = u16::try_from(first + slot * 2) else {
+                continue;
+            };
             if let Ok(socket) = UdpSocket::bind((ip, port)) {
                 let local = socket.local_addr()?;
                 return Ok(Self {
@@ -205,6 +213,12 @@ impl MediaStream for AbsentMedia {
 mod tests {
     use super::*;
     use std::net::Ipv4Addr;
+
+    #[test]
+    fn a_range_without_an_even_port_is_an_error_not_a_panic() {
+        let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
+        assert!(AbsentMedia::bind(ip, 65535, 65535, 0).is_err());
+    }
 
     #[test]
     fn reserves_an_even_port_in_range_and_stops_reading_once_closed() {

@@ -337,6 +337,10 @@ impl Driver {
             };
             response.headers.push("Contact", contact);
             response.headers.push("Allow", super::ALLOW);
+            // Proxies that record-routed the INVITE stay on the dialog's path (§12.1.1).
+            for route in invite.headers.get_all("Record-Route") {
+                response.headers.push("Record-Route", route);
+            }
         }
         if let Some(contact) = contact {
             response.headers.push("Contact", contact);
