@@ -1,6 +1,7 @@
 //! `bridge sofia/<profile>/<user>@<host>:<port>`: a sipp UAC calls through ferroswitch to a
 //! sipp UAS. When the UAS answers, the caller is answered; the caller's BYE ends both legs
-//! (the UAS gets a BYE). When the UAS is busy (486), the caller gets 486 too.
+//! (the UAS gets a BYE). When the UAS is busy (486), the caller gets 486 too; when the
+//! originator gives up while the UAS rings, the UAS gets a CANCEL.
 
 use ferroswitch_tests::sip::{self, free_sip_port, scenario, sip_profile, Sipp};
 use ferroswitch_tests::{wait_until, Switch, TestConf};
@@ -79,4 +80,24 @@ fn a_busy_callee_makes_the_caller_busy() {
         "the callee must be called and ACKed: {}",
         callee.report
     );
+}
+
+#[test]
+fn a_callee_that_only_rings_is_cancelled_when_the_originator_gives_up() {
+    let uas_port = free_sip_port();
+    let (_conf, mut switch, _port) = start(uas_port);
+    let ringing = scenario("uas_ringing_cancelled.xml");
+    let uas = Sipp::uas(uas_port, &["-sf", ringing.to_str().expect("a UTF-8 path")]).spawn();
+
+    // The core gives up after originate_timeout; the leg then CANCELs its INVITE (once
+    // the 180 is in, as RFC 3261 §9.1 asks).
+    let output = switch.api(&format!(
+        "originate {{originate_timeout=2}}sofia/test/uas@127.0.0.1:{uas_port} &park()"
+    ));
+    let callee = uas.wait();
+    assert!(output.contains("NO_ANSWER"), "{output}");
+    assert!(callee.success, "the callee is cancelled: {}", callee.report);
+    wait_until("the SIP channel to go away", || {
+        !switch.api("show channels").contains("sofia/")
+    });
 }

@@ -62,6 +62,8 @@ pub struct Call {
     pub provisional: bool,
     /// Outbound: the session hung up before the answer; a late 2xx gets ACK then BYE.
     pub cancelled: bool,
+    /// Outbound: the CANCEL went out.
+    pub cancel_sent: bool,
 }
 
 /// Every leg of one profile.

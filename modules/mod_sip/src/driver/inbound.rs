@@ -116,6 +116,7 @@ impl Driver {
                 auth_attempts: 0,
                 provisional: false,
                 cancelled: false,
+                cancel_sent: false,
             },
         );
         let io = channel_io(SipChannel::new(

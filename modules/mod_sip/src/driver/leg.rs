@@ -104,15 +104,10 @@ impl Driver {
             (Direction::Outbound, LegState::Proceeding) => {
                 // Keep the leg: a 2xx crossing our CANCEL still needs its ACK and a BYE.
                 call.cancelled = true;
-                if let Some(invite) = call.invite.clone() {
-                    let peer = call.peer;
-                    let cancel = cancel_for(&invite);
-                    if let Err(error) = self.layer.send_request(Instant::now(), cancel, peer) {
-                        self.log(
-                            LogLevel::Err,
-                            &format!("call {call_id}: CANCEL failed: {error}"),
-                        );
-                    }
+                // RFC 3261 §9.1: no CANCEL before a provisional response; the first one
+                // sends it (see `handle_provisional`).
+                if call.provisional {
+                    self.send_cancel(call_id);
                 }
                 return;
             }
@@ -135,6 +130,27 @@ impl Driver {
             _ => {}
         }
         self.calls.remove(call_id);
+    }
+
+    /// Cancels the outbound leg's pending INVITE.
+    pub(super) fn send_cancel(&mut self, call_id: &str) {
+        let Some(call) = self.calls.get_mut(call_id) else {
+            return;
+        };
+        let (Some(invite), false) = (call.invite.clone(), call.cancel_sent) else {
+            return;
+        };
+        call.cancel_sent = true;
+        let peer = call.peer;
+        if let Err(error) = self
+            .layer
+            .send_request(Instant::now(), cancel_for(&invite), peer)
+        {
+            self.log(
+                LogLevel::Err,
+                &format!("call {call_id}: CANCEL failed: {error}"),
+            );
+        }
     }
 
     pub(super) fn handle_bye(&mut self, id: TransactionId, request: Request) {

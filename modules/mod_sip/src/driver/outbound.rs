@@ -64,6 +64,7 @@ impl Driver {
                 auth_attempts: 0,
                 provisional: false,
                 cancelled: false,
+                cancel_sent: false,
             },
         );
     }
@@ -176,6 +177,11 @@ impl Driver {
             return;
         };
         call.provisional = true;
+        if call.cancelled {
+            // The session hung up before anything came back: now the CANCEL may go.
+            self.send_cancel(call_id);
+            return;
+        }
         if call.dialog.is_none() && response.headers.to().is_ok_and(|to| to.tag().is_some()) {
             if let Some(invite) = &call.invite {
                 call.dialog = Dialog::uac(invite, response).ok();
@@ -202,7 +208,7 @@ impl Driver {
     }
 
     fn handle_2xx(&mut self, call_id: &str, response: &Response) {
-        let via = self.our_via(Transport::Udp);
+        let via = self.ack_via();
         let Some(call) = self.calls.get_mut(call_id) else {
             return;
         };
@@ -314,6 +320,15 @@ impl Driver {
         true
     }
 
+    /// A Via with a fresh branch for an ACK of a 2xx, which is its own transaction (RFC 3261
+    /// §13.2.2.4) but is sent outside the transaction layer, so nothing else would add one.
+    fn ack_via(&mut self) -> ferroswitch_sip::message::Via {
+        let mut via = self.our_via(Transport::Udp);
+        let branch = self.layer.next_branch();
+        via.params.set("branch", Some(&branch));
+        via
+    }
+
     /// A 2xx to an INVITE whose transaction is gone: ACK it again if it is ours.
     pub(super) fn handle_stray_response(&mut self, response: Response, _source: Peer) {
         if !(200..300).contains(&response.status) {
@@ -325,7 +340,7 @@ impl Driver {
         if cseq.method != Method::Invite {
             return;
         }
-        let via = self.our_via(Transport::Udp);
+        let via = self.ack_via();
         let call_id = response.headers.call_id().unwrap_or_default().to_owned();
         let Some(call) = self.calls.get_mut(&call_id) else {
             return;
