@@ -9,7 +9,6 @@ use ferroswitch_abi::{Endpoint, Error, HangupCause, OutgoingChannel, OutgoingReq
 
 use crate::call::{Command, Dial, Direction, SipChannel};
 use crate::dial::DialTarget;
-use crate::media::{AbsentMedia, MediaStream};
 use crate::profile::Profile;
 
 /// Every running profile, by name.
@@ -54,18 +53,10 @@ impl Endpoint for SofiaEndpoint {
                 .with_cause(HangupCause::INVALID_PROFILE)
         })?;
         let config = &profile.config;
-        let media: Arc<dyn MediaStream> = Arc::new(
-            AbsentMedia::bind(
-                config.rtp_ip,
-                config.rtp_port_min,
-                config.rtp_port_max,
-                profile.next_port_hint(),
-            )
-            .map_err(|error| {
-                Error::failed(format!("sofia/{}: {error}", config.name))
-                    .with_cause(HangupCause::SWITCH_CONGESTION)
-            })?,
-        );
+        let media = profile.open_media().map_err(|error| {
+            Error::failed(format!("sofia/{}: {error}", config.name))
+                .with_cause(HangupCause::SWITCH_CONGESTION)
+        })?;
         let call_id = new_call_id(&config.advertised_sip_ip().to_string());
         let uri = target.uri.to_string();
         let name = format!(

@@ -3,8 +3,8 @@
 //! Signalling needs four things from media: a local address to write in SDP, a way to
 //! start (and restart, on re-INVITE) sending to what offer/answer agreed, a direction for
 //! hold, and frames and digits for the session. [`MediaStream`] is exactly that. The RTP
-//! engine (`rtp::RtpStream`, developed beside this module) implements it; until it is
-//! built in, [`AbsentMedia`] stands in: it reserves a real UDP port in the profile's range
+//! engine (`rtp::RtpStream`, developed beside this module) implements it and
+//! `Profile::open_media` creates it; until it is built in, [`AbsentMedia`] stands in: it reserves a real UDP port in the profile's range
 //! (so the SDP we send is truthful about where media would arrive), reads nothing and
 //! paces the session with comfort-noise frames so applications and bridges run as they
 //! would on a silent line.

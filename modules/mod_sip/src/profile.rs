@@ -4,13 +4,14 @@
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use ferroswitch_abi::{Host, InterfaceKind};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::call::Command;
 use crate::config::ProfileConfig;
+use crate::media::{AbsentMedia, MediaStream};
 use crate::registrar::Registrations;
 
 /// One profile, shared.
@@ -33,7 +34,7 @@ pub struct Profile {
     pub calls_in: AtomicU64,
     /// See [`Self::calls_in`].
     pub calls_out: AtomicU64,
-    /// A counter spreading RTP port searches.
+    /// A counter spreading RTP port searches over the range.
     pub port_hint: AtomicU64,
 }
 
@@ -74,8 +75,16 @@ impl Profile {
             .collect()
     }
 
-    /// A number that differs for each call, to spread port searches.
-    pub fn next_port_hint(&self) -> u32 {
-        self.port_hint.fetch_add(1, Ordering::Relaxed) as u32
+    /// A new call leg's media on this profile's RTP address and ports. The one place the
+    /// RTP engine plugs in: until it does, legs get [`AbsentMedia`].
+    pub fn open_media(&self) -> std::io::Result<Arc<dyn MediaStream>> {
+        let hint = self.port_hint.fetch_add(1, Ordering::Relaxed) as u32;
+        let media = AbsentMedia::bind(
+            self.config.rtp_ip,
+            self.config.rtp_port_min,
+            self.config.rtp_port_max,
+            hint,
+        )?;
+        Ok(Arc::new(media))
     }
 }

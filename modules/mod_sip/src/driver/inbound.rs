@@ -22,7 +22,6 @@ use super::Driver;
 use crate::call::{Direction, SipChannel};
 use crate::codecs::{local_media, usable_codecs};
 use crate::directory::DirectoryUser;
-use crate::media::{AbsentMedia, MediaStream};
 
 impl Driver {
     pub(super) fn handle_invite(&mut self, id: TransactionId, request: Request, source: Peer) {
@@ -62,13 +61,8 @@ impl Driver {
             }
         };
         let config = &self.profile.config;
-        let media = match AbsentMedia::bind(
-            config.rtp_ip,
-            config.rtp_port_min,
-            config.rtp_port_max,
-            self.profile.next_port_hint(),
-        ) {
-            Ok(media) => Arc::new(media) as Arc<dyn MediaStream>,
+        let media = match self.profile.open_media() {
+            Ok(media) => media,
             Err(error) => {
                 self.log(LogLevel::Err, &format!("INVITE {call_id}: {error}"));
                 return self.respond(id, &request, 503, "No Media Port");
