@@ -134,8 +134,7 @@ impl Driver {
                 _ = stop.changed() => break,
                 received = recv_udp(driver.udp.as_ref(), &mut buf) => {
                     if let Some((count, source)) = received {
-                        let bytes = buf[..count].to_vec();
-                        driver.handle_bytes(&bytes, Peer { transport: Transport::Udp, addr: source });
+                        driver.handle_bytes(&buf[..count], Peer { transport: Transport::Udp, addr: source });
                     }
                 }
                 Some(event) = tcp_rx.recv() => driver.handle_tcp(event),
