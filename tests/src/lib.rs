@@ -8,6 +8,7 @@ pub mod audio;
 mod conf;
 pub mod esl;
 mod events;
+pub mod sip;
 mod switch;
 
 pub use conf::TestConf;

@@ -45,6 +45,7 @@ fn piped_commands_run_and_shutdown_exits_zero() {
         "mod_dialplan_xml",
         "mod_dptools",
         "mod_event_socket",
+        "mod_sip",
     ] {
         assert!(
             stdout.contains(module),

@@ -47,6 +47,12 @@ pub const SYSTEM_PACKAGES: &[SystemPackage] = &[
         purpose: "`npm ci` installs the event-socket tests' Node.js clients (tests/node)",
         detect: Detect::Command("npm"),
     },
+    SystemPackage {
+        debian: "sip-tester",
+        needed_by: Need::Tests,
+        purpose: "the SIP tests (tests/tests/sip_*.rs) drive calls and registrations with sipp",
+        detect: Detect::Command("sipp"),
+    },
 ];
 
 /// What needs a package.

@@ -1,0 +1,120 @@
+//! `sofia/<profile>/<uri>` dial strings: `sofia/internal/sip:1000@10.0.0.2:5060`,
+//! `sofia/internal/1000@127.0.0.1:5090`, and what `sofia_contact` returns for a phone behind
+//! NAT, `sofia/internal/sip:1000@10.0.0.2;fs_path=<sip:198.51.100.7:40000>`: the URI is
+//! the Request-URI, `fs_path` (when present) the address the INVITE is sent to.
+
+use std::net::{SocketAddr, ToSocketAddrs};
+
+use ferroswitch_sip::message::{SipUri, Uri};
+
+/// A parsed `sofia/...` dial string (without the `sofia/` prefix the core strips).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DialTarget {
+    /// The profile to dial through.
+    pub profile: String,
+    /// The Request-URI.
+    pub uri: SipUri,
+    /// Where to send (`fs_path`'s address, else the URI's host and port).
+    pub destination: SocketAddr,
+}
+
+impl DialTarget {
+    /// Parses `<profile>/<uri>`, resolving the destination host.
+    pub fn parse(dial_data: &str) -> Result<DialTarget, String> {
+        let (profile, rest) = dial_data
+            .split_once('/')
+            .ok_or_else(|| format!("\"{dial_data}\" is not <profile>/<uri>"))?;
+        let rest = rest.trim();
+        let (uri_text, path) = match rest.split_once(";fs_path=") {
+            Some((uri, path)) => (
+                uri,
+                Some(path.trim_start_matches('<').split('>').next().unwrap_or("")),
+            ),
+            None => (rest, None),
+        };
+        let uri_text = if uri_text.starts_with("sip:") || uri_text.starts_with("sips:") {
+            uri_text.to_owned()
+        } else {
+            format!("sip:{uri_text}")
+        };
+        let uri = match Uri::parse(&uri_text) {
+            Ok(Uri::Sip(uri)) if !uri.secure => uri,
+            Ok(_) => return Err(format!("\"{uri_text}\": only sip: URIs can be dialled")),
+            Err(error) => return Err(format!("\"{uri_text}\" is not a SIP URI: {error}")),
+        };
+        let route = match path {
+            Some(path) => match Uri::parse(path) {
+                Ok(Uri::Sip(path)) => path,
+                _ => return Err(format!("fs_path \"{path}\" is not a SIP URI")),
+            },
+            None => uri.clone(),
+        };
+        if route
+            .params
+            .value("transport")
+            .is_some_and(|t| !t.eq_ignore_ascii_case("udp"))
+        {
+            return Err(format!(
+                "\"{rest}\": outbound calls go over UDP only for now"
+            ));
+        }
+        let destination = resolve(&route)?;
+        Ok(DialTarget {
+            profile: profile.to_owned(),
+            uri,
+            destination,
+        })
+    }
+}
+
+/// The host and port of `uri` as an address (5060 by default). Host names resolve through
+/// the system resolver; an IP address needs no lookup.
+fn resolve(uri: &SipUri) -> Result<SocketAddr, String> {
+    let host = uri.host.trim_start_matches('[').trim_end_matches(']');
+    let port = uri.port.unwrap_or(5060);
+    if let Ok(ip) = host.parse() {
+        return Ok(SocketAddr::new(ip, port));
+    }
+    (host, port)
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut addrs| addrs.next())
+        .ok_or_else(|| format!("cannot resolve {host}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_and_sip_prefixed_targets_parse() {
+        let target = DialTarget::parse("internal/1000@127.0.0.1:5090").expect("valid");
+        assert_eq!(target.profile, "internal");
+        assert_eq!(target.uri.user.as_deref(), Some("1000"));
+        assert_eq!(target.destination, "127.0.0.1:5090".parse().expect("addr"));
+        let target = DialTarget::parse("internal/sip:bob@192.0.2.4").expect("valid");
+        assert_eq!(target.destination, "192.0.2.4:5060".parse().expect("addr"));
+    }
+
+    #[test]
+    fn fs_path_chooses_the_destination_but_not_the_request_uri() {
+        let target =
+            DialTarget::parse("internal/sip:1000@10.0.0.2:5060;fs_path=<sip:198.51.100.7:40000>")
+                .expect("valid");
+        assert_eq!(target.uri.host, "10.0.0.2");
+        assert_eq!(
+            target.destination,
+            "198.51.100.7:40000".parse().expect("addr")
+        );
+    }
+
+    #[test]
+    fn bad_targets_say_why() {
+        assert!(DialTarget::parse("nouri")
+            .expect_err("refused")
+            .contains("<profile>/<uri>"));
+        assert!(DialTarget::parse("internal/sips:bob@example.org")
+            .expect_err("refused")
+            .contains("sip:"));
+    }
+}

@@ -1,0 +1,90 @@
+//! A profile: one listening address, its settings, its registrations, and the queue of
+//! commands its driver task executes. Shared (behind `Arc`) by the driver, the endpoint,
+//! every call leg's I/O and the APIs.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use ferroswitch_abi::{Host, InterfaceKind};
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::call::Command;
+use crate::config::ProfileConfig;
+use crate::media::{AbsentMedia, MediaStream};
+use crate::registrar::Registrations;
+
+/// One profile, shared.
+pub struct Profile {
+    /// The settings.
+    pub config: ProfileConfig,
+    /// The core.
+    pub host: Host,
+    /// Where the UDP socket is bound, if UDP is on.
+    pub udp_addr: Option<SocketAddr>,
+    /// Where the TCP listener is bound, if TCP is on.
+    pub tcp_addr: Option<SocketAddr>,
+    /// The registrar's bindings (the driver writes, the APIs read).
+    pub registrations: Mutex<Registrations>,
+    /// Commands for the driver. Unbounded on purpose: they come from session threads and
+    /// from host callbacks that may run on the driver itself, where waiting for room would
+    /// deadlock; each live call queues only a handful, so calls bound the queue.
+    pub commands: UnboundedSender<Command>,
+    /// Calls set up since start, for `sofia status`.
+    pub calls_in: AtomicU64,
+    /// See [`Self::calls_in`].
+    pub calls_out: AtomicU64,
+    /// A counter spreading RTP port searches over the range.
+    pub port_hint: AtomicU64,
+}
+
+impl Profile {
+    /// The profile's SIP port as others reach it.
+    pub fn sip_port(&self) -> u16 {
+        self.udp_addr
+            .or(self.tcp_addr)
+            .map_or(self.config.sip_port, |addr| addr.port())
+    }
+
+    /// `sip:mod_sofia@ip:port`, as `sofia status` shows a profile.
+    pub fn url(&self) -> String {
+        format!(
+            "sip:mod_sofia@{}",
+            SocketAddr::new(self.config.advertised_sip_ip(), self.sip_port())
+        )
+    }
+
+    /// The registrations, locked.
+    pub fn registrations(&self) -> MutexGuard<'_, Registrations> {
+        self.registrations
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    /// Queues `command` for the driver; a stopped driver drops it (its calls are gone).
+    pub fn send(&self, command: Command) {
+        let _ = self.commands.send(command);
+    }
+
+    /// Names of the codecs the core has loaded.
+    pub fn loaded_codecs(&self) -> Vec<String> {
+        self.host
+            .interfaces(Some(InterfaceKind::CODEC))
+            .into_iter()
+            .map(|info| info.name.to_string())
+            .collect()
+    }
+
+    /// A new call leg's media on this profile's RTP address and ports. The one place the
+    /// RTP engine plugs in: until it does, legs get [`AbsentMedia`].
+    pub fn open_media(&self) -> std::io::Result<Arc<dyn MediaStream>> {
+        let hint = self.port_hint.fetch_add(1, Ordering::Relaxed) as u32;
+        let media = AbsentMedia::bind(
+            self.config.rtp_ip,
+            self.config.rtp_port_min,
+            self.config.rtp_port_max,
+            hint,
+        )?;
+        Ok(Arc::new(media))
+    }
+}

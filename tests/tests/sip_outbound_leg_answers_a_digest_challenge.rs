@@ -1,0 +1,50 @@
+//! An outbound leg whose far end challenges (401) answers with the leg's
+//! `sip_auth_username` / `sip_auth_password`, and the call goes through; the gateway (sipp)
+//! verifies the digest itself.
+
+use ferroswitch_tests::sip::{free_sip_port, scenario, sip_profile, start, Sipp};
+use ferroswitch_tests::{wait_until, TestConf};
+
+#[test]
+fn a_challenged_outbound_invite_is_sent_again_with_credentials() {
+    let gateway_port = free_sip_port();
+    let conf = TestConf::new().modules(&["mod_dialplan_xml", "mod_dptools", "mod_sip"]);
+    conf.dialplan(&[(
+        "public.xml",
+        &format!(
+            r#"<include>
+  <context name="public">
+    <extension name="out">
+      <condition field="destination_number" expression="^out$">
+        <action application="bridge" data="{{sip_auth_username=gw-user,sip_auth_password=secret}}sofia/test/gw@127.0.0.1:{gateway_port}"/>
+      </condition>
+    </extension>
+  </context>
+</include>
+"#
+        ),
+    )]);
+    let port = sip_profile(
+        &conf,
+        r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
+    );
+    let mut switch = start(&conf);
+    let challenging = scenario("uas_challenge.xml");
+    let gateway = Sipp::uas(
+        gateway_port,
+        &["-sf", challenging.to_str().expect("a UTF-8 path")],
+    )
+    .spawn();
+
+    let caller = Sipp::uac(port, &["-sn", "uac", "-s", "out"]).run();
+    let gateway = gateway.wait();
+    assert!(caller.success, "the call goes through: {}", caller.report);
+    assert!(
+        gateway.success,
+        "the gateway accepts the digest: {}",
+        gateway.report
+    );
+    wait_until("both SIP channels to go away", || {
+        !switch.api("show channels").contains("sofia/")
+    });
+}

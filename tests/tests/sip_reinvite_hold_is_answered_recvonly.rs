@@ -1,0 +1,48 @@
+//! A caller that puts the switch on hold (re-INVITE offering a=sendonly) gets a 200 whose
+//! SDP answers a=recvonly, and the call goes on until the caller's BYE.
+
+use ferroswitch_tests::sip::{scenario, sip_profile, start, Sipp};
+use ferroswitch_tests::{wait_until, TestConf};
+
+const DIALPLAN: &str = r#"<include>
+  <context name="public">
+    <extension name="target">
+      <condition field="destination_number" expression="^target$">
+        <action application="answer"/>
+        <action application="park"/>
+      </condition>
+    </extension>
+  </context>
+</include>
+"#;
+
+#[test]
+fn a_sendonly_reinvite_is_answered_recvonly() {
+    let conf = TestConf::new().modules(&["mod_dialplan_xml", "mod_dptools", "mod_sip"]);
+    conf.dialplan(&[("public.xml", DIALPLAN)]);
+    let port = sip_profile(
+        &conf,
+        r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
+    );
+    let mut switch = start(&conf);
+
+    let scenario = scenario("uac_hold.xml");
+    let call = Sipp::uac(
+        port,
+        &[
+            "-sf",
+            scenario.to_str().expect("a UTF-8 path"),
+            "-s",
+            "target",
+        ],
+    )
+    .run();
+    assert!(
+        call.success,
+        "the hold re-INVITE must be answered recvonly: {}",
+        call.report
+    );
+    wait_until("the SIP channel to go away", || {
+        !switch.api("show channels").contains("sofia/")
+    });
+}
