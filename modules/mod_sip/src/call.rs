@@ -147,6 +147,9 @@ impl ChannelIo for SipChannel {
         match signal {
             KillSignal::Break => self.media.interrupt(),
             KillSignal::Kill => {
+                for (name, value) in self.media.stats_variables() {
+                    let _ = session.set_variable(name, Some(&value));
+                }
                 self.media.close();
                 let cause = session.hangup_cause();
                 self.profile.send(Command::Hangup {

@@ -29,6 +29,7 @@ pub mod media;
 pub mod profile;
 pub mod registrar;
 pub mod rtp;
+pub mod rtp_media;
 pub mod transport;
 
 use std::sync::atomic::AtomicU64;
@@ -126,6 +127,10 @@ fn load(host: Host, registrar: &mut Registrar<'_>) -> Result<(), Error> {
                     .join(", ")
             ),
         );
+        let rtp_ports = Arc::new(rtp::PortAllocator::new(
+            config.rtp_port_min,
+            config.rtp_port_max,
+        ));
         let profile = Arc::new(Profile {
             config,
             host,
@@ -135,7 +140,7 @@ fn load(host: Host, registrar: &mut Registrar<'_>) -> Result<(), Error> {
             commands,
             calls_in: AtomicU64::new(0),
             calls_out: AtomicU64::new(0),
-            port_hint: AtomicU64::new(0),
+            rtp_ports,
         });
         pending.push((Arc::clone(&profile), sockets, receiver));
         profiles.push(profile);

@@ -3,7 +3,7 @@
 //! every call leg's I/O and the APIs.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use ferroswitch_abi::{Host, InterfaceKind};
@@ -11,8 +11,10 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::call::Command;
 use crate::config::ProfileConfig;
-use crate::media::{AbsentMedia, MediaStream};
+use crate::media::MediaStream;
 use crate::registrar::Registrations;
+use crate::rtp::{PortAllocator, RtpConfig, RtpStream};
+use crate::rtp_media::RtpMedia;
 
 /// One profile, shared.
 pub struct Profile {
@@ -34,8 +36,8 @@ pub struct Profile {
     pub calls_in: AtomicU64,
     /// See [`Self::calls_in`].
     pub calls_out: AtomicU64,
-    /// A counter spreading RTP port searches over the range.
-    pub port_hint: AtomicU64,
+    /// The RTP ports of this profile's `rtp-start-port`..`rtp-end-port`, handed to legs.
+    pub rtp_ports: Arc<PortAllocator>,
 }
 
 impl Profile {
@@ -75,16 +77,16 @@ impl Profile {
             .collect()
     }
 
-    /// A new call leg's media on this profile's RTP address and ports. The one place the
-    /// RTP engine plugs in: until it does, legs get [`AbsentMedia`].
+    /// A new call leg's media: an RTP stream on this profile's RTP address, from its port
+    /// range.
     pub fn open_media(&self) -> std::io::Result<Arc<dyn MediaStream>> {
-        let hint = self.port_hint.fetch_add(1, Ordering::Relaxed) as u32;
-        let media = AbsentMedia::bind(
-            self.config.rtp_ip,
-            self.config.rtp_port_min,
-            self.config.rtp_port_max,
-            hint,
-        )?;
-        Ok(Arc::new(media))
+        let config = RtpConfig {
+            bind_ip: self.config.rtp_ip,
+            port_min: self.config.rtp_port_min,
+            port_max: self.config.rtp_port_max,
+            media_timeout: self.config.media_timeout,
+        };
+        let stream = RtpStream::bind(&config, &self.rtp_ports)?;
+        Ok(Arc::new(RtpMedia::new(stream)))
     }
 }
