@@ -38,7 +38,14 @@ pub struct DtmfDetector {
     block: Vec<i16>,
     current: Option<char>,
     blocks: u32,
+    /// Blocks without a digit since `current` was last heard.
+    gap: u32,
 }
+
+/// Blocks a digit must be absent before it counts as released (~38 ms, just under the 40 ms
+/// least pause between digits of ITU-T Q.24): a frame lost or late in the middle of a tone
+/// must not split one key press into two.
+const MIN_GAP_BLOCKS: u32 = 3;
 
 impl Default for DtmfDetector {
     fn default() -> Self {
@@ -46,6 +53,7 @@ impl Default for DtmfDetector {
             block: Vec::with_capacity(BLOCK),
             current: None,
             blocks: 0,
+            gap: 0,
         }
     }
 }
@@ -61,18 +69,35 @@ impl DtmfDetector {
             }
             let heard = block_digit(&self.block);
             self.block.clear();
-            if heard == self.current {
-                self.blocks += 1;
-                continue;
-            }
-            if let Some(ended) = self.current {
-                if self.blocks >= MIN_BLOCKS {
-                    on_digit(ended, self.blocks * BLOCK as u32 * 1000 / RATE);
+            match (self.current, heard) {
+                (Some(current), Some(heard)) if current == heard => {
+                    self.blocks += 1;
+                    self.gap = 0;
+                }
+                (Some(_), None) => {
+                    self.gap += 1;
+                    if self.gap >= MIN_GAP_BLOCKS {
+                        self.release(&mut on_digit);
+                    }
+                }
+                (_, heard) => {
+                    self.release(&mut on_digit);
+                    self.current = heard;
+                    self.blocks = u32::from(heard.is_some());
                 }
             }
-            self.current = heard;
-            self.blocks = 1;
         }
+    }
+
+    /// Reports the digit being heard, if it lasted long enough, and forgets it.
+    fn release(&mut self, on_digit: &mut impl FnMut(char, u32)) {
+        if let Some(ended) = self.current.take() {
+            if self.blocks >= MIN_BLOCKS {
+                on_digit(ended, self.blocks * BLOCK as u32 * 1000 / RATE);
+            }
+        }
+        self.blocks = 0;
+        self.gap = 0;
     }
 }
 
@@ -157,6 +182,17 @@ mod tests {
             detector.feed(frame, |digit, ms| found.push((digit, ms)));
         }
         found
+    }
+
+    #[test]
+    fn a_short_dropout_inside_a_tone_does_not_split_the_digit() {
+        let mut audio = digit('1', 60);
+        audio.extend(vec![0; 160]);
+        audio.extend(digit('1', 60));
+        audio.extend(vec![0; 800]);
+        let heard = detect(&audio);
+        assert_eq!(heard.len(), 1, "{heard:?}");
+        assert_eq!(heard[0].0, '1');
     }
 
     #[test]
