@@ -58,7 +58,12 @@ fn ramp(binary: &Path, media: CallerMedia) -> Result<(), Error> {
             step.callee_cpu,
             load_average()
         );
-        if !step.caller.clean() || step.caller.successful < step.calls || step.callee.failed > 0 {
+        if step.callee.failed > 0 && !step.callee.errors.is_empty() {
+            println!("  sipp callee errors (tail):\n{}", step.callee.errors);
+        }
+        // The caller sees each call end to end; the callee's own failures (a retransmission
+        // it did not expect) are printed, but do not end the ramp.
+        if !step.caller.clean() || step.caller.successful < step.calls {
             if !step.caller.errors.is_empty() {
                 println!("  sipp caller errors (tail):\n{}", step.caller.errors);
             }

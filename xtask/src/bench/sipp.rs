@@ -206,7 +206,7 @@ fn error_trace_tail(dir: &Path) -> String {
         .filter_map(|path| fs::read_to_string(path).ok())
         .map(|text| {
             let lines: Vec<&str> = text.lines().collect();
-            lines[lines.len().saturating_sub(6)..].join("\n")
+            lines[lines.len().saturating_sub(20)..].join("\n")
         })
         .collect::<Vec<_>>()
         .join("\n")
