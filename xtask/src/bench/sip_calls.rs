@@ -70,7 +70,12 @@ fn ramp(binary: &Path, media: CallerMedia) -> Result<(), Error> {
             break;
         }
         best = Some((rate, step.achieved));
-        wait_until_idle(&mut switch)?;
+        // Calls the switch never ended are a failure of the step that left them: report the
+        // ramp so far rather than losing it.
+        if let Err(error) = wait_until_idle(&mut switch) {
+            println!("sip calls ({label}): after the {rate}/s step: {error}");
+            break;
+        }
     }
     match best {
         Some((rate, achieved)) => println!(
