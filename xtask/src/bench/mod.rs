@@ -5,9 +5,15 @@
 
 mod event_socket;
 mod event_subscriber;
+mod hangup_counters;
 mod loopback_calls;
 mod media_calls;
+mod process_usage;
 mod registry;
+mod sip_calls;
+mod sip_media_concurrency;
+mod sip_switch;
+mod sipp;
 mod switch_process;
 
 use crate::build::build_workspace;

@@ -37,6 +37,16 @@ pub const SYSTEM_BENCHES: &[SystemBench] = &[
         description: "events per second to 1 and 10 `event plain ALL` subscribers during loopback calls, and fired-to-received latency",
         run: super::event_socket::run,
     },
+    SystemBench {
+        name: "sip_calls",
+        description: "SIP calls/s through a bridge with 0 failed calls (sipp, 1 s hold), signalling only and with PCMA media anchored",
+        run: super::sip_calls::run,
+    },
+    SystemBench {
+        name: "sip_media_concurrency",
+        description: "200/500/1,000 concurrent bridged SIP calls with PCMA RTP both ways: switch CPU, memory, packets delivered",
+        run: super::sip_media_concurrency::run,
+    },
 ];
 
 /// What `cargo xtask bench -- <args>` asked for.

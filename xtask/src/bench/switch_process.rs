@@ -174,40 +174,19 @@ impl SwitchProcess {
         }
     }
 
+    /// The process id, for [`process_usage`](super::process_usage) and `perf -p`.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// CPU time (user + system) the process used so far, in seconds.
     pub fn cpu_seconds(&self) -> Result<f64, Error> {
-        let stat = fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
-            .map_err(|error| bench_error(format!("reading /proc stat: {error}")))?;
-        // Fields after the command name (which may hold spaces) start after the last ')'.
-        let fields: Vec<&str> = stat
-            .rsplit_once(')')
-            .map(|(_, rest)| rest.split_whitespace().collect())
-            .unwrap_or_default();
-        // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after ')'.
-        let ticks = |index: usize| {
-            fields
-                .get(index)
-                .and_then(|value| value.parse::<f64>().ok())
-        };
-        match (ticks(11), ticks(12)) {
-            // The kernel reports clock ticks of 1/100 s (USER_HZ) on Linux.
-            (Some(user), Some(system)) => Ok((user + system) / 100.0),
-            _ => Err(bench_error(format!(
-                "cannot read CPU times from /proc stat: {stat}"
-            ))),
-        }
+        super::process_usage::cpu_seconds(self.pid())
     }
 
     /// Resident memory of the process, in KiB.
     pub fn resident_kib(&self) -> Result<u64, Error> {
-        let status = fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .map_err(|error| bench_error(format!("reading /proc status: {error}")))?;
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .and_then(|value| value.split_whitespace().next())
-            .and_then(|kib| kib.parse().ok())
-            .ok_or_else(|| bench_error("no VmRSS in /proc status".into()))
+        super::process_usage::resident_kib(self.pid())
     }
 }
 
