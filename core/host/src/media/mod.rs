@@ -65,7 +65,6 @@ struct ReadPath {
     params: MediaParams,
     decoders: DecoderCache,
     resampler: ResamplerSlot,
-    raw: Vec<u8>,
     pcm: Vec<i16>,
     scratch: Vec<i16>,
     resampled: Vec<i16>,
@@ -91,6 +90,8 @@ struct WritePath {
 /// One channel's media state. Reading and writing are locked apart: in a bridge, the
 /// channel's own thread reads while the peer's thread writes to it.
 pub struct ChannelMedia {
+    /// The frame `read_audio` reads into, apart from the decoding state (see there).
+    raw: Mutex<Vec<u8>>,
     read: Mutex<ReadPath>,
     write: Mutex<WritePath>,
     /// Modules watching what passes both ways (`record_session`).
@@ -101,11 +102,11 @@ impl Default for ChannelMedia {
     fn default() -> Self {
         let params = MediaParams::default();
         Self {
+            raw: Mutex::new(Vec::new()),
             read: Mutex::new(ReadPath {
                 params: params.clone(),
                 decoders: DecoderCache::default(),
                 resampler: ResamplerSlot::default(),
-                raw: Vec::new(),
                 pcm: Vec::new(),
                 scratch: Vec::new(),
                 resampled: Vec::new(),
@@ -230,17 +231,20 @@ impl ChannelMedia {
         rate: u32,
         timeout_ms: u32,
     ) -> Result<AudioFrame, Error> {
+        // The read waits up to a packet time: it must not hold the decoding state, which
+        // `set` (an endpoint's driver renegotiating) takes.
+        let mut raw = lock(&self.raw);
+        raw.resize(MAX_FRAME_BYTES, 0);
+        let meta = self.read_frame(core, session, &mut raw, timeout_ms)?;
+        let len = (meta.len as usize).min(raw.len());
         let mut guard = lock(&self.read);
         let read = &mut *guard;
-        read.raw.resize(MAX_FRAME_BYTES, 0);
-        let meta = self.read_frame(core, session, &mut read.raw, timeout_ms)?;
-        let len = (meta.len as usize).min(read.raw.len());
         decode_frame(
             core,
             &mut read.decoders,
             &read.params.fmtp,
             &meta,
-            &read.raw[..len],
+            &raw[..len],
             &mut read.pcm,
             &mut read.scratch,
         )?;

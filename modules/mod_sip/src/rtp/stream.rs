@@ -187,6 +187,14 @@ impl RtpStream {
     /// is due. [`RtpError::Timeout`] when it is not due within `timeout_ms`,
     /// [`RtpError::Closed`] once closed.
     pub fn read_frame(&self, buf: &mut [u8], timeout_ms: u32) -> Result<FrameMeta, RtpError> {
+        let result = self.read_frame_now(buf, timeout_ms);
+        if result.is_err() || lock(&self.lifecycle).state == State::Closed {
+            self.release_sockets();
+        }
+        result
+    }
+
+    fn read_frame_now(&self, buf: &mut [u8], timeout_ms: u32) -> Result<FrameMeta, RtpError> {
         let limit = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
         let mut reader = lock(&self.reader);
         let pacing = self.wait_started(limit, timeout_ms)?;
@@ -364,8 +372,22 @@ impl RtpStream {
                 }
             }
         }
-        // Waits for a read in progress, at most one packet time.
-        *self.sockets.write().unwrap_or_else(PoisonError::into_inner) = None;
+        self.release_sockets();
+    }
+
+    /// Frees the sockets, then the ports, once closed. A read in progress holds the sockets
+    /// for up to a packet time; rather than wait for it (the SIP driver closes streams and
+    /// must not stall every call for 20 ms), that read frees them when it returns, and
+    /// dropping the stream frees whatever is left.
+    fn release_sockets(&self) {
+        if lock(&self.lifecycle).state != State::Closed {
+            return;
+        }
+        let Ok(mut sockets) = self.sockets.try_write() else {
+            return;
+        };
+        *sockets = None;
+        drop(sockets);
         // Only after the sockets are gone may the ports go to another stream.
         lock(&self.lease).take();
     }
