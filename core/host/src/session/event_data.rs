@@ -5,11 +5,15 @@ use ferroswitch_abi::{ChannelState, Event, HangupCause};
 
 use crate::core::Core;
 
-use super::SessionInner;
+use super::{ChannelData, SessionInner};
 
 /// An event named `name` carrying the channel's data.
 pub fn channel_event(_core: Core, session: &SessionInner, name: &str) -> Event {
-    let channel = session.channel();
+    channel_data_event(&session.channel(), &session.uuid, name)
+}
+
+/// An event named `name` carrying `channel`'s data; `uuid` is the channel's.
+pub fn channel_data_event(channel: &ChannelData, uuid: &str, name: &str) -> Event {
     let mut event = Event::new(name);
     let state = channel.state;
     let direction = channel.direction.name();
@@ -18,7 +22,7 @@ pub fn channel_event(_core: Core, session: &SessionInner, name: &str) -> Event {
         .add_header("Channel-Call-State", channel.call_state())
         .add_header("Channel-State-Number", &(state as u8).to_string())
         .add_header("Channel-Name", &channel.name)
-        .add_header("Unique-ID", &session.uuid)
+        .add_header("Unique-ID", uuid)
         .add_header("Call-Direction", direction)
         .add_header("Presence-Call-Direction", direction)
         .add_header(
@@ -61,7 +65,7 @@ pub fn channel_event(_core: Core, session: &SessionInner, name: &str) -> Event {
         .add_header("Caller-Network-Addr", &profile.network_addr)
         .add_header("Caller-ANI", &profile.ani)
         .add_header("Caller-Destination-Number", &profile.destination_number)
-        .add_header("Caller-Unique-ID", &session.uuid)
+        .add_header("Caller-Unique-ID", uuid)
         .add_header("Caller-Source", &profile.source)
         .add_header("Caller-Context", &profile.context)
         .add_header("Caller-RDNIS", &profile.rdnis)
