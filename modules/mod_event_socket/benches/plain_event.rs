@@ -68,15 +68,20 @@ fn plain_event(c: &mut Criterion) {
         b.iter(|| {
             hub.handle_event(black_box(&event));
             match queue.try_recv() {
-                Ok(Outgoing::Event(shared, format)) => {
-                    black_box(shared.message(format).len());
+                Ok(Outgoing::Event(message)) => {
+                    black_box(message.text.len());
                 }
                 _ => unreachable!("the client subscribed to ALL"),
             }
         })
     });
     c.bench_function("plain message of one event", |b| {
-        b.iter(|| black_box(mod_event_socket::format::envelope(EventFormat::Plain, &event)))
+        b.iter(|| {
+            black_box(mod_event_socket::format::envelope(
+                EventFormat::Plain,
+                &event,
+            ))
+        })
     });
 }
 

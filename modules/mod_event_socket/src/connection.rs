@@ -334,7 +334,7 @@ impl Writer {
     ) -> Result<(), Option<&'static str>> {
         match item {
             Outgoing::Text(text) => batch.push_str(&text),
-            Outgoing::Event(event, format) => batch.push_str(event.message(format)),
+            Outgoing::Event(message) => batch.push_str(&message.text),
             Outgoing::Log(line) => batch.push_str(&log_data(&line.record())),
             Outgoing::ChannelDown { channel_name } => {
                 let linger = lock(&self.listener.state).linger;

@@ -11,16 +11,19 @@ pub use xml::serialize as xml;
 
 use ferroswitch_abi::Event;
 
+/// What follows `Content-Length: <n>\n` in a plain event's envelope.
+const PLAIN_PREAMBLE: &str = "Content-Type: text/event-plain\n\n";
+
 /// The format a client asked for with `event <format> ...`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum EventFormat {
     /// `Name: url-encoded value` lines.
     #[default]
-    Plain,
+    Plain = 0,
     /// One JSON object.
-    Json,
+    Json = 1,
     /// An `<event>` element.
-    Xml,
+    Xml = 2,
 }
 
 impl EventFormat {
@@ -52,6 +55,17 @@ impl EventFormat {
 
 /// The whole message carrying `event` to a client.
 pub fn envelope(format: EventFormat, event: &Event) -> String {
+    if format == EventFormat::Plain {
+        // The most used format and the one the event socket's throughput rests on: written
+        // once, into one allocation, without an intermediate copy of the body.
+        let length = plain::serialized_len(event);
+        let mut message = String::with_capacity(length + PLAIN_PREAMBLE.len() + 20);
+        plain::push_content_length(&mut message, length);
+        message.truncate(message.len() - 1);
+        message.push_str(PLAIN_PREAMBLE);
+        plain::serialize_into(&mut message, event);
+        return message;
+    }
     let body = format.serialize(event);
     format!(
         "Content-Length: {}\nContent-Type: text/event-{}\n\n{body}",
