@@ -74,27 +74,6 @@ pub fn crossing_frequency(samples: &[i16], rate: u32) -> f64 {
     crossings as f64 / 2.0 / (samples.len().max(1) as f64 / f64::from(rate))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sine(frequency: f64, samples: usize) -> Vec<i16> {
-        (0..samples)
-            .map(|n| (1000.0 * (2.0 * PI * frequency * n as f64 / 8000.0).sin()) as i16)
-            .collect()
-    }
-
-    #[test]
-    fn finds_the_tone_it_looks_for_and_not_another() {
-        let tone = sine(1000.0, 1600);
-        assert_eq!(frames_with_tone(&tone, 8000, 1000.0, 160), 10);
-        assert_eq!(frames_with_tone(&tone, 8000, 440.0, 160), 0);
-        assert_eq!(frames_with_tone(&[0; 1600], 8000, 1000.0, 160), 0);
-        let frequency = crossing_frequency(&tone, 8000);
-        assert!((frequency - 1000.0).abs() < 10.0, "{frequency}");
-    }
-}
-
 /// Writes `seconds` of a signal that never repeats: a sweep from 300 to 2500 Hz over the
 /// whole file with a quieter 440 Hz tone, under a slow, uneven envelope, peaking near 12000.
 /// Its correlation with anything but itself at lag 0 (a shifted or reversed copy) is low, so
@@ -149,4 +128,25 @@ pub fn best_correlation(source: &[i16], recorded: &[i16], max_lag: usize) -> f64
         best = best.max(sum_sr / (sum_ss.sqrt() * sum_rr.sqrt()));
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sine(frequency: f64, samples: usize) -> Vec<i16> {
+        (0..samples)
+            .map(|n| (1000.0 * (2.0 * PI * frequency * n as f64 / 8000.0).sin()) as i16)
+            .collect()
+    }
+
+    #[test]
+    fn finds_the_tone_it_looks_for_and_not_another() {
+        let tone = sine(1000.0, 1600);
+        assert_eq!(frames_with_tone(&tone, 8000, 1000.0, 160), 10);
+        assert_eq!(frames_with_tone(&tone, 8000, 440.0, 160), 0);
+        assert_eq!(frames_with_tone(&[0; 1600], 8000, 1000.0, 160), 0);
+        let frequency = crossing_frequency(&tone, 8000);
+        assert!((frequency - 1000.0).abs() < 10.0, "{frequency}");
+    }
 }
