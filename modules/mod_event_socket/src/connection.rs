@@ -33,6 +33,14 @@ const MAX_LOGGED_COMMAND: usize = 256;
 /// small enough to keep the writer responsive.
 const BATCH_BYTES: usize = 256 * 1024;
 
+/// A write that carried at least this many items means events are streaming in ...
+const BUSY_BATCH: usize = 16;
+/// ... so the writer lets them gather this long before it looks again, instead of parking on
+/// its queue. A parked writer costs every event's sender (a call's thread) a wake-up system
+/// call and the machine a context switch; at tens of thousands of events a second that was a
+/// large share of the event socket's CPU. Quiet connections never wait: their latency stays.
+const BUSY_GATHER: Duration = Duration::from_millis(1);
+
 /// What every connection shares: the host, the settings, the hub, and the count of live
 /// connections (for a shutdown to wait on).
 pub struct Context {
@@ -307,10 +315,13 @@ impl Writer {
             };
             let mut next = Some(first);
             let mut end = None;
+            let mut items = 0;
+            let mut backlog = false;
             while let Some(item) = next.take() {
+                items += 1;
                 match self.render(item, &mut linger_until, &mut batch) {
                     Ok(()) if batch.len() < BATCH_BYTES => next = self.receiver.try_recv().ok(),
-                    Ok(()) => {}
+                    Ok(()) => backlog = true,
                     Err(notice) => end = Some(notice),
                 }
             }
@@ -320,6 +331,10 @@ impl Writer {
             batch.clear();
             if let Some(notice) = end {
                 return notice;
+            }
+            // Behind (the batch filled before the queue emptied): write on at once.
+            if items >= BUSY_BATCH && !backlog {
+                std::thread::sleep(BUSY_GATHER);
             }
         }
     }
@@ -334,7 +349,7 @@ impl Writer {
     ) -> Result<(), Option<&'static str>> {
         match item {
             Outgoing::Text(text) => batch.push_str(&text),
-            Outgoing::Event(event, format) => batch.push_str(event.message(format)),
+            Outgoing::Event(message) => batch.push_str(&message.text),
             Outgoing::Log(line) => batch.push_str(&log_data(&line.record())),
             Outgoing::ChannelDown { channel_name } => {
                 let linger = lock(&self.listener.state).linger;

@@ -11,13 +11,12 @@
 use std::net::{Shutdown, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
-use std::sync::{Arc, Condvar, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Duration;
 
 use ferroswitch_abi::{Event, EventHandler, LogLevel, LogRecord, Logger};
 
 use crate::command::lock;
-use crate::format::EventFormat;
 use crate::subscription::ListenerState;
 
 /// What a client's writer thread writes, in queue order.
@@ -25,8 +24,8 @@ use crate::subscription::ListenerState;
 pub enum Outgoing {
     /// A reply, a notice: bytes as they are.
     Text(String),
-    /// An event, to write in `format`.
-    Event(Arc<SharedEvent>, EventFormat),
+    /// An event, in the format the client asked for.
+    Event(Arc<EventMessage>),
     /// A log line.
     Log(Arc<LogLine>),
     /// The controlled channel hung up (after its hangup event, if the client wanted that).
@@ -38,39 +37,16 @@ pub enum Outgoing {
     Close(&'static str),
 }
 
-/// An event as every client receives it, with each format's message text made once, by the
-/// first writer that needs it, and shared by the others.
+/// An event's whole message (envelope and body) in one format, as every client that asked
+/// for that format receives it.
+///
+/// It is written on the firing thread, once per format, and shared: handing writers the
+/// finished text costs one allocation, where a copy of the event for them to write later cost
+/// two per header (and as many frees on another thread).
 #[derive(Debug)]
-pub struct SharedEvent {
-    pub event: Event,
-    messages: [OnceLock<String>; 3],
-}
-
-impl SharedEvent {
-    fn new(event: Event) -> Self {
-        Self {
-            event,
-            messages: Default::default(),
-        }
-    }
-
-    /// The whole message (envelope and body) for `format`.
-    pub fn message(&self, format: EventFormat) -> &str {
-        let slot = match format {
-            EventFormat::Plain => 0,
-            EventFormat::Json => 1,
-            EventFormat::Xml => 2,
-        };
-        self.messages[slot].get_or_init(|| crate::format::envelope(format, &self.event))
-    }
-}
-
-impl std::ops::Deref for SharedEvent {
-    type Target = Event;
-
-    fn deref(&self) -> &Event {
-        &self.event
-    }
+pub struct EventMessage {
+    /// The message.
+    pub text: String,
 }
 
 /// A log record, owned, to be written later by a client's writer.
@@ -263,12 +239,17 @@ impl Hub {
     /// Offers `event` to every client; never blocks.
     pub fn handle_event(&self, event: &Event) {
         let listeners = self.listeners();
-        let mut shared: Option<Arc<SharedEvent>> = None;
+        // One message per format, made for the first client that wants it.
+        let mut messages: [Option<Arc<EventMessage>>; 3] = Default::default();
         for listener in listeners.iter() {
             let route = lock(&listener.state).route(event);
             if let Some(format) = route.deliver {
-                let event = shared.get_or_insert_with(|| Arc::new(SharedEvent::new(event.clone())));
-                listener.push(Outgoing::Event(Arc::clone(event), format));
+                let message = messages[format as usize].get_or_insert_with(|| {
+                    Arc::new(EventMessage {
+                        text: crate::format::envelope(format, event),
+                    })
+                });
+                listener.push(Outgoing::Event(Arc::clone(message)));
             }
             if route.channel_down {
                 listener.push(Outgoing::ChannelDown {
@@ -365,7 +346,8 @@ mod tests {
         hub.handle_event(&heartbeat());
         assert!(matches!(
             all_queue.try_recv(),
-            Ok(Outgoing::Event(event, EventFormat::Plain)) if event.name.as_str() == "HEARTBEAT"
+            Ok(Outgoing::Event(message)) if message.text.contains("text/event-plain")
+                && message.text.contains("Event-Name: HEARTBEAT")
         ));
         assert!(none_queue.try_recv().is_err());
     }

@@ -12,23 +12,63 @@ const UNSAFE: &[u8] = b"\r\n #%&+:;<=>?@[\\]^`{|}\"";
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
+/// `%00%01...%FF`: byte `b`'s escape is the three characters at `3 * b`, copied in one go.
+const ESCAPES: &str = match std::str::from_utf8(&ESCAPE_BYTES) {
+    Ok(text) => text,
+    Err(_) => panic!("escapes are ASCII"),
+};
+
+const ESCAPE_BYTES: [u8; 768] = escapes();
+
+const fn escapes() -> [u8; 768] {
+    let mut table = [0u8; 768];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte * 3] = b'%';
+        table[byte * 3 + 1] = HEX[byte >> 4];
+        table[byte * 3 + 2] = HEX[byte & 0x0f];
+        byte += 1;
+    }
+    table
+}
+
+/// Per byte: whether it is written as `%XX`. A table, because every byte of every header
+/// value of every event goes through here (a search of `UNSAFE` per byte was most of the
+/// cost of writing an event).
+const ENCODED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = byte < 0x20 || byte > 0x7e;
+        byte += 1;
+    }
+    let mut index = 0;
+    while index < UNSAFE.len() {
+        table[UNSAFE[index] as usize] = true;
+        index += 1;
+    }
+    table
+};
+
 /// Appends `value`, URL-encoded as FreeSWITCH encodes event header values, to `out`.
 pub fn encode_into(out: &mut String, value: &str) {
     let bytes = value.as_bytes();
+    // Runs of bytes that stay as they are are copied whole.
+    let mut run_start = 0;
     for (index, &byte) in bytes.iter().enumerate() {
-        if byte == b'%' && is_upper_hex(bytes.get(index + 1)) && is_upper_hex(bytes.get(index + 2))
-        {
-            out.push('%');
+        if !ENCODED[usize::from(byte)] || is_kept_escape(bytes, index) {
             continue;
         }
-        if !(b' '..=b'~').contains(&byte) || UNSAFE.contains(&byte) {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
-        } else {
-            out.push(char::from(byte));
+        if run_start < index {
+            // A run of kept bytes is ASCII, so both its ends are character boundaries.
+            out.push_str(&value[run_start..index]);
         }
+        let escape = usize::from(byte) * 3;
+        out.push_str(&ESCAPES[escape..escape + 3]);
+        run_start = index + 1;
     }
+    // Either the end of `value` or the start of a run of ASCII: a character boundary.
+    out.push_str(&value[run_start..]);
 }
 
 /// `value`, URL-encoded as FreeSWITCH encodes event header values.
@@ -36,6 +76,11 @@ pub fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     encode_into(&mut out, value);
     out
+}
+
+/// A `%` already followed by two upper-case hex digits is left alone.
+fn is_kept_escape(bytes: &[u8], index: usize) -> bool {
+    bytes[index] == b'%' && is_upper_hex(bytes.get(index + 1)) && is_upper_hex(bytes.get(index + 2))
 }
 
 fn is_upper_hex(byte: Option<&u8>) -> bool {
@@ -82,6 +127,14 @@ mod tests {
         assert_eq!(encode("50%"), "50%25");
         assert_eq!(encode("%4"), "%254");
         assert_eq!(encode("%%41"), "%25%41");
+    }
+
+    #[test]
+    fn every_byte_has_its_escape() {
+        for byte in 0..=255u8 {
+            let escape = usize::from(byte) * 3;
+            assert_eq!(&ESCAPES[escape..escape + 3], format!("%{byte:02X}"));
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod state;
 
 pub use caller::CallerProfile;
 pub use cause::HangupCause;
-pub use event::{Event, EventHeader};
+pub use event::{Event, EventHeader, HeaderText};
 pub use frame::{CodecName, Dtmf, FrameFlags, FrameMeta};
 pub use ids::{ModuleId, SessionId};
 pub use info::{

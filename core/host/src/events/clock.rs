@@ -1,6 +1,9 @@
 //! Wall-clock formatting for event headers and listings, in FreeSWITCH's formats.
 
+use std::cell::RefCell;
 use std::time::{SystemTime, UNIX_EPOCH};
+
+use abi_stable::std_types::RString;
 
 /// Microseconds since the Unix epoch.
 pub fn micros_since_epoch() -> u64 {
@@ -57,4 +60,49 @@ pub fn format_utc(micros: u64) -> String {
         tm.tm_min,
         tm.tm_sec
     )
+}
+
+/// An event's `Event-Date-Local` and `Event-Date-GMT`.
+pub struct EventDates {
+    pub local: RString,
+    pub utc: RString,
+}
+
+thread_local! {
+    /// The dates of the last second this thread stamped an event in: thousands of events
+    /// share a second, and `localtime_r` takes a process-wide lock.
+    static DATES: RefCell<Option<(u64, RString, RString)>> = const { RefCell::new(None) };
+}
+
+/// The dates for an event stamped at `micros`.
+pub fn event_dates(micros: u64) -> EventDates {
+    let second = micros / 1_000_000;
+    DATES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let (local, utc) = match &*cache {
+            Some((cached, local, utc)) if *cached == second => (local.clone(), utc.clone()),
+            _ => {
+                let local = RString::from(format_local(micros));
+                let utc = RString::from(format_utc(micros));
+                *cache = Some((second, local.clone(), utc.clone()));
+                (local, utc)
+            }
+        };
+        EventDates { local, utc }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_dates_are_those_of_their_second() {
+        let first = 1_700_000_000_000_000;
+        for micros in [first, first + 999_999, first + 1_000_000, first] {
+            let dates = event_dates(micros);
+            assert_eq!(dates.local.as_str(), format_local(micros));
+            assert_eq!(dates.utc.as_str(), format_utc(micros));
+        }
+    }
 }

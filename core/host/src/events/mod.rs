@@ -6,18 +6,21 @@
 //! consumer such as an event-socket client queues on its own side.
 
 mod clock;
+mod header_text;
 mod heartbeat;
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
+use abi_stable::std_types::RString;
 use ferroswitch_abi::{Event, EventHandlerRecord, LogLevel};
 
 use crate::core::Core;
 use crate::registry::Registered;
 
 pub use clock::{format_local, format_utc, micros_since_epoch};
+pub use header_text::{copy, number};
 pub use heartbeat::{heartbeat_event, start_heartbeat};
 
 /// `0 years, 0 days, 1 hour, 2 minutes, 3 seconds, 4 milliseconds, 5 microseconds`, as
@@ -157,33 +160,91 @@ impl EventBus {
     pub fn envelope(&self, event: Event) -> Event {
         let now_us = micros_since_epoch();
         let sequence = self.sequence.fetch_add(1, Ordering::Relaxed) + 1;
-        let mut stamped = Event::new(&event.name);
-        stamped.subclass = event.subclass.clone();
-        stamped.body = event.body;
-        stamped.add_header("Event-Name", &event.name);
+        let mut event = event;
+        // Headers the event brought that the envelope writes itself.
+        let replaced = |header: &ferroswitch_abi::EventHeader| {
+            header.name.eq_ignore_ascii_case("Event-Name")
+                || header.name.eq_ignore_ascii_case("Event-Subclass")
+        };
+        if event.headers.iter().any(replaced) {
+            event.headers.retain(|header| !replaced(header));
+        }
+        // The envelope is appended, then rotated to the front: the event's own headers move
+        // once, in one block, inside the allocation they already have.
+        let own = event.headers.len();
+        event.headers.reserve(ENVELOPE_HEADERS);
+        let dates = clock::event_dates(now_us);
+        let name = RString::from(event.name.as_str());
+        event.push_header("Event-Name", name);
         if !event.subclass.is_empty() {
-            stamped.add_header("Event-Subclass", &event.subclass);
+            let subclass = RString::from(event.subclass.as_str());
+            event.push_header("Event-Subclass", subclass);
         }
-        stamped
-            .add_header("Core-UUID", &self.core_uuid)
-            .add_header("FreeSWITCH-Hostname", &self.hostname)
-            .add_header("FreeSWITCH-Switchname", &self.hostname)
-            .add_header("FreeSWITCH-IPv4", "127.0.0.1")
-            .add_header("FreeSWITCH-IPv6", "::1")
-            .add_header("Event-Date-Local", &format_local(now_us))
-            .add_header("Event-Date-GMT", &format_utc(now_us))
-            .add_header("Event-Date-Timestamp", &now_us.to_string())
-            .add_header("Event-Calling-File", "ferroswitch")
-            .add_header("Event-Calling-Function", "core")
-            .add_header("Event-Calling-Line-Number", "0")
-            .add_header("Event-Sequence", &sequence.to_string());
-        for header in event.headers {
-            if !(header.name.eq_ignore_ascii_case("Event-Name")
-                || header.name.eq_ignore_ascii_case("Event-Subclass"))
-            {
-                stamped.headers.push(header);
-            }
-        }
-        stamped
+        event
+            .push_header("Core-UUID", RString::from(self.core_uuid.as_str()))
+            .push_header("FreeSWITCH-Hostname", RString::from(self.hostname.as_str()))
+            .push_header(
+                "FreeSWITCH-Switchname",
+                RString::from(self.hostname.as_str()),
+            )
+            .push_header("FreeSWITCH-IPv4", "127.0.0.1")
+            .push_header("FreeSWITCH-IPv6", "::1")
+            .push_header("Event-Date-Local", dates.local)
+            .push_header("Event-Date-GMT", dates.utc)
+            .push_header("Event-Date-Timestamp", number(now_us))
+            .push_header("Event-Calling-File", "ferroswitch")
+            .push_header("Event-Calling-Function", "core")
+            .push_header("Event-Calling-Line-Number", "0")
+            .push_header("Event-Sequence", number(sequence));
+        let envelope = event.headers.len() - own;
+        event.headers.rotate_right(envelope);
+        event
+    }
+}
+
+/// How many headers [`EventBus::envelope`] puts in front, at most.
+const ENVELOPE_HEADERS: usize = 14;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_envelope_comes_first_and_replaces_the_events_own_name_headers() {
+        let bus = EventBus::new("core-1".into(), "host".into());
+        let mut event = Event::custom("sofia::register");
+        event
+            .add_header("A", "1")
+            .add_header("event-name", "stale")
+            .push_header("B", "2");
+        event.body = "body".into();
+        let stamped = bus.envelope(event);
+        let names: Vec<&str> = stamped.headers.iter().map(|h| h.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Event-Name",
+                "Event-Subclass",
+                "Core-UUID",
+                "FreeSWITCH-Hostname",
+                "FreeSWITCH-Switchname",
+                "FreeSWITCH-IPv4",
+                "FreeSWITCH-IPv6",
+                "Event-Date-Local",
+                "Event-Date-GMT",
+                "Event-Date-Timestamp",
+                "Event-Calling-File",
+                "Event-Calling-Function",
+                "Event-Calling-Line-Number",
+                "Event-Sequence",
+                "A",
+                "B",
+            ]
+        );
+        assert_eq!(stamped.header("Event-Name"), Some("CUSTOM"));
+        assert_eq!(stamped.header("Event-Subclass"), Some("sofia::register"));
+        assert_eq!(stamped.header("Event-Sequence"), Some("1"));
+        assert_eq!(stamped.body.as_str(), "body");
+        assert_eq!(stamped.name.as_str(), "CUSTOM");
     }
 }

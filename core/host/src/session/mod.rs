@@ -17,7 +17,7 @@ pub mod wait;
 
 pub use channel::{ChannelData, Direction, Timestamps};
 pub use control::Notifier;
-pub use event_data::channel_event;
+pub use event_data::{channel_data_event, channel_event};
 pub use listing::listing_row;
 pub use originate::originate;
 pub use table::{NewChannel, SessionTable};

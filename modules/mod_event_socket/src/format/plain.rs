@@ -6,26 +6,41 @@ use ferroswitch_abi::Event;
 
 use crate::urlencode::encode_into;
 
+/// Written for a header whose value is empty.
+const UNDEFINED: &str = "_undef_";
+
 /// `event` in the plain format.
 pub fn serialize(event: &Event) -> String {
     let mut out = String::with_capacity(64 * event.headers.len() + event.body.len() + 32);
+    serialize_into(&mut out, event);
+    out
+}
+
+/// Appends `event` in the plain format to `out`.
+pub fn serialize_into(out: &mut String, event: &Event) {
     for header in event.headers.iter() {
         out.push_str(&header.name);
         out.push_str(": ");
         if header.value.is_empty() {
-            out.push_str("_undef_");
+            out.push_str(UNDEFINED);
         } else {
-            encode_into(&mut out, &header.value);
+            encode_into(out, &header.value);
         }
         out.push('\n');
     }
     if event.body.is_empty() {
         out.push('\n');
     } else {
-        out.push_str(&format!("Content-Length: {}\n\n", event.body.len()));
+        push_content_length(out, event.body.len());
         out.push_str(&event.body);
     }
-    out
+}
+
+/// Appends `Content-Length: <length>` and the empty line that ends a header block.
+pub fn push_content_length(out: &mut String, length: usize) {
+    use std::fmt::Write;
+    // Writing into a String cannot fail.
+    let _ = write!(out, "Content-Length: {length}\n\n");
 }
 
 #[cfg(test)]
