@@ -1,5 +1,5 @@
 //! RFC 4475's 49 torture messages, sent byte for byte over UDP to a running profile: each
-//! is answered with the status shared/testdata/rfc4475/INDEX.md expects, or dropped where a
+//! is answered with the status tests/data/rfc4475/INDEX.md expects, or dropped where a
 //! response must be discarded, and afterwards the switch still answers an OPTIONS.
 //!
 //! Responses go where each message's top Via says (RFC 3261 §18.2.2): the source address
@@ -91,7 +91,7 @@ const TABLE: &[(&str, Expect, u16)] = &[
 ];
 
 fn corpus() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata/rfc4475")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/rfc4475")
 }
 
 /// The status and Call-ID of a response; `None` for anything else.

@@ -1,5 +1,5 @@
 //! All 49 RFC 4475 torture messages through parse + validate, each checked against the
-//! expected answer in shared/testdata/rfc4475/INDEX.md.
+//! expected answer in tests/data/rfc4475/INDEX.md.
 //!
 //! The table below encodes INDEX.md's "expected behaviour" column once; the test also reads
 //! INDEX.md and fails if a file or its class there disagrees with the table, so the two cannot
@@ -78,7 +78,7 @@ const TABLE: &[(&str, &str, Expect)] = &[
 
 fn corpus() -> PathBuf {
     // shared/ sits beside the repository root: <root>/core/sip -> <root>/../shared.
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata/rfc4475")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/rfc4475")
 }
 
 fn read(name: &str) -> Vec<u8> {

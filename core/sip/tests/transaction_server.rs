@@ -271,7 +271,7 @@ fn rfc_2543_requests_match_their_retransmissions_without_a_branch() {
     // RFC 4475 §3.2.1: a branch of just the magic cookie identifies nothing.
     let raw = std::fs::read(
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/testdata/rfc4475/badbranch.dat"),
+            .join("../../tests/data/rfc4475/badbranch.dat"),
     )
     .unwrap();
     let Verdict::Request(options) = receive_datagram(&raw, &Policy::default()) else {
