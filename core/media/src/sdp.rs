@@ -51,7 +51,7 @@ pub struct SessionDescription {
 }
 
 /// The `o=` line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Origin {
     pub username: String,
     pub session_id: u64,

@@ -43,7 +43,8 @@ pub(super) fn parse(text: &str) -> Result<SessionDescription, SdpError> {
     let mut origin = None;
     let mut session_name = None;
     let mut session = SessionDescription {
-        origin: placeholder_origin(),
+        // Filled from the `o=` line once every line is read (it is required).
+        origin: Origin::default(),
         session_name: String::new(),
         connection: None,
         bandwidths: Vec::new(),
@@ -129,17 +130,6 @@ fn malformed(line: char, expected: &'static str, found: &str) -> SdpErrorReason 
         line,
         expected,
         found: found.to_owned(),
-    }
-}
-
-fn placeholder_origin() -> Origin {
-    Origin {
-        username: String::new(),
-        session_id: 0,
-        session_version: 0,
-        network_type: String::new(),
-        address_type: String::new(),
-        address: String::new(),
     }
 }
 
