@@ -44,6 +44,15 @@ pub fn sip_profile(conf: &TestConf, extra_params: &str) -> u16 {
     port
 }
 
+/// A profile (see [`sip_profile`]) that trusts 127.0.0.0/8 (`apply-inbound-acl`
+/// `loopback.auto`), so test callers are not challenged; returns the port.
+pub fn trusted_profile(conf: &TestConf) -> u16 {
+    sip_profile(
+        conf,
+        r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
+    )
+}
+
 /// Starts the switch and waits until its console answers, which is after every module
 /// loaded: the SIP profile listens by then (a TCP peer connecting earlier would be refused).
 pub fn start(conf: &TestConf) -> Switch {
@@ -74,6 +83,14 @@ impl Sipp {
         let mut sipp = Sipp::bare(args);
         sipp.command.arg(format!("127.0.0.1:{target}"));
         sipp
+    }
+
+    /// A UAC running scenario file `name` of tests/sipp (see [`scenario`]), calling
+    /// `service` at 127.0.0.1:`target`.
+    pub fn uac_scenario(target: u16, name: &str, service: &str) -> Sipp {
+        let file = scenario(name);
+        let file = file.to_str().expect("a UTF-8 path");
+        Sipp::uac(target, &["-sf", file, "-s", service])
     }
 
     /// sipp listening on 127.0.0.1:`port` (a UAS), with `args`.

@@ -3,7 +3,7 @@
 //! (the UAS gets a BYE). When the UAS is busy (486), the caller gets 486 too; when the
 //! originator gives up while the UAS rings, the UAS gets a CANCEL.
 
-use ferroswitch_tests::sip::{self, free_sip_port, scenario, sip_profile, Sipp};
+use ferroswitch_tests::sip::{self, free_sip_port, scenario, trusted_profile, Sipp};
 use ferroswitch_tests::{wait_until, Switch, TestConf};
 
 fn dialplan(uas_port: u16) -> String {
@@ -24,10 +24,7 @@ fn dialplan(uas_port: u16) -> String {
 fn start(uas_port: u16) -> (TestConf, Switch, u16) {
     let conf = TestConf::new().modules(&["mod_dialplan_xml", "mod_dptools", "mod_sip"]);
     conf.dialplan(&[("public.xml", &dialplan(uas_port))]);
-    let port = sip_profile(
-        &conf,
-        r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
-    );
+    let port = trusted_profile(&conf);
     let switch = sip::start(&conf);
     (conf, switch, port)
 }
@@ -62,17 +59,7 @@ fn a_busy_callee_makes_the_caller_busy() {
     let busy = scenario("uas_486.xml");
     let uas = Sipp::uas(uas_port, &["-sf", busy.to_str().expect("a UTF-8 path")]).spawn();
 
-    let expect_486 = scenario("uac_486.xml");
-    let caller = Sipp::uac(
-        port,
-        &[
-            "-sf",
-            expect_486.to_str().expect("a UTF-8 path"),
-            "-s",
-            "bridge",
-        ],
-    )
-    .run();
+    let caller = Sipp::uac_scenario(port, "uac_486.xml", "bridge").run();
     let callee = uas.wait();
     assert!(caller.success, "the caller must get 486: {}", caller.report);
     assert!(

@@ -5,7 +5,7 @@
 //! (`rtp_audio_in_packet_count` / `rtp_audio_out_packet_count`, FreeSWITCH's names) show
 //! audio went in and out on both legs.
 
-use ferroswitch_tests::sip::{self, free_sip_port, scenario, sip_profile, Sipp};
+use ferroswitch_tests::sip::{self, free_sip_port, trusted_profile, Sipp};
 use ferroswitch_tests::{EslClient, TestConf};
 
 #[test]
@@ -34,22 +34,14 @@ fn audio_flows_both_ways_through_a_transcoding_bridge() {
 "#
         ),
     )]);
-    let port = sip_profile(
-        &conf,
-        r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
-    );
+    let port = trusted_profile(&conf);
     let esl_port = conf.event_socket("");
     let _switch = sip::start(&conf);
     let mut esl = EslClient::connect_authed(esl_port, "ClueCon");
     esl.command("event plain CHANNEL_HANGUP_COMPLETE");
 
     let uas = Sipp::uas(uas_port, &["-sn", "uas", "-rtp_echo"]).spawn();
-    let plays = scenario("uac_plays_pcma.xml");
-    let caller = Sipp::uac(
-        port,
-        &["-sf", plays.to_str().expect("a UTF-8 path"), "-s", "bridge"],
-    )
-    .run();
+    let caller = Sipp::uac_scenario(port, "uac_plays_pcma.xml", "bridge").run();
     let callee = uas.wait();
     assert!(
         caller.success,

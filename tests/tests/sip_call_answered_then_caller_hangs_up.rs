@@ -1,7 +1,7 @@
 //! A sipp UAC calls 9196 through a SIP profile: 100 Trying, the dialplan answers (200 with
 //! an SDP answer), sipp ACKs and hangs up with BYE, which gets 200 and ends the channel.
 
-use ferroswitch_tests::sip::{sip_profile, start, Sipp};
+use ferroswitch_tests::sip::{start, trusted_profile, Sipp};
 use ferroswitch_tests::{wait_until, TestConf};
 
 const DIALPLAN: &str = r#"<include>
@@ -20,10 +20,7 @@ const DIALPLAN: &str = r#"<include>
 fn a_call_is_answered_and_the_callers_bye_ends_it() {
     let conf = TestConf::new().modules(&["mod_dialplan_xml", "mod_dptools", "mod_sip"]);
     conf.dialplan(&[("public.xml", DIALPLAN)]);
-    let port = sip_profile(
-        &conf,
-        r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
-    );
+    let port = trusted_profile(&conf);
     let mut switch = start(&conf);
 
     let call = Sipp::uac(port, &["-sn", "uac", "-s", "9196"]).run();

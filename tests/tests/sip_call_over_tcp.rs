@@ -1,7 +1,7 @@
 //! The answered-call flow over TCP: sipp on one TCP connection (`-t t1`), the switch
 //! framing the stream and answering on the same connection.
 
-use ferroswitch_tests::sip::{sip_profile, start, Sipp};
+use ferroswitch_tests::sip::{start, trusted_profile, Sipp};
 use ferroswitch_tests::{wait_until, TestConf};
 
 const DIALPLAN: &str = r#"<include>
@@ -20,10 +20,7 @@ const DIALPLAN: &str = r#"<include>
 fn a_call_over_tcp_is_answered_and_ended_by_the_caller() {
     let conf = TestConf::new().modules(&["mod_dialplan_xml", "mod_dptools", "mod_sip"]);
     conf.dialplan(&[("public.xml", DIALPLAN)]);
-    let port = sip_profile(
-        &conf,
-        r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
-    );
+    let port = trusted_profile(&conf);
     let mut switch = start(&conf);
 
     let call = Sipp::uac(port, &["-sn", "uac", "-s", "target", "-t", "t1"]).run();

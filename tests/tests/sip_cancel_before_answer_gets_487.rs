@@ -1,7 +1,7 @@
 //! A caller that CANCELs while the call rings gets 200 for the CANCEL and 487 Request
 //! Terminated for the INVITE, and the channel ends with ORIGINATOR_CANCEL.
 
-use ferroswitch_tests::sip::{scenario, sip_profile, start, Sipp};
+use ferroswitch_tests::sip::{start, trusted_profile, Sipp};
 use ferroswitch_tests::{wait_until, TestConf};
 
 const DIALPLAN: &str = r#"<include>
@@ -25,23 +25,10 @@ fn cancel_while_ringing_gets_487_and_ends_the_channel() {
         "mod_fixture_probe",
     ]);
     conf.dialplan(&[("public.xml", DIALPLAN)]);
-    let port = sip_profile(
-        &conf,
-        r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
-    );
+    let port = trusted_profile(&conf);
     let mut switch = start(&conf);
 
-    let scenario = scenario("uac_cancel.xml");
-    let call = Sipp::uac(
-        port,
-        &[
-            "-sf",
-            scenario.to_str().expect("a UTF-8 path"),
-            "-s",
-            "ring",
-        ],
-    )
-    .run();
+    let call = Sipp::uac_scenario(port, "uac_cancel.xml", "ring").run();
     assert!(
         call.success,
         "CANCEL must get 200 and the INVITE 487: {}",

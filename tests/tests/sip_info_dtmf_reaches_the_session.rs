@@ -1,7 +1,7 @@
 //! A digit sent by SIP INFO (application/dtmf-relay, `Signal=5`) gets 200 and is queued on
 //! the session, which fires a DTMF event.
 
-use ferroswitch_tests::sip::{scenario, sip_profile, start, Sipp};
+use ferroswitch_tests::sip::{start, trusted_profile, Sipp};
 use ferroswitch_tests::{wait_until, TestConf};
 
 const DIALPLAN: &str = r#"<include>
@@ -25,23 +25,10 @@ fn an_info_digit_reaches_the_session() {
         "mod_fixture_probe",
     ]);
     conf.dialplan(&[("public.xml", DIALPLAN)]);
-    let port = sip_profile(
-        &conf,
-        r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
-    );
+    let port = trusted_profile(&conf);
     let mut switch = start(&conf);
 
-    let scenario = scenario("uac_info_dtmf.xml");
-    let call = Sipp::uac(
-        port,
-        &[
-            "-sf",
-            scenario.to_str().expect("a UTF-8 path"),
-            "-s",
-            "target",
-        ],
-    )
-    .run();
+    let call = Sipp::uac_scenario(port, "uac_info_dtmf.xml", "target").run();
     assert!(call.success, "the INFO must get 200: {}", call.report);
     wait_until("the SIP channel to go away", || {
         !switch.api("show channels").contains("sofia/")

@@ -2,7 +2,7 @@
 //! `sip_auth_username` / `sip_auth_password`, and the call goes through; the gateway (sipp)
 //! verifies the digest itself.
 
-use ferroswitch_tests::sip::{free_sip_port, scenario, sip_profile, start, Sipp};
+use ferroswitch_tests::sip::{free_sip_port, scenario, start, trusted_profile, Sipp};
 use ferroswitch_tests::{wait_until, TestConf};
 
 #[test]
@@ -24,10 +24,7 @@ fn a_challenged_outbound_invite_is_sent_again_with_credentials() {
 "#
         ),
     )]);
-    let port = sip_profile(
-        &conf,
-        r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
-    );
+    let port = trusted_profile(&conf);
     let mut switch = start(&conf);
     let challenging = scenario("uas_challenge.xml");
     let gateway = Sipp::uas(

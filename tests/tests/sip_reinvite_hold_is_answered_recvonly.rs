@@ -1,7 +1,7 @@
 //! A caller that puts the switch on hold (re-INVITE offering a=sendonly) gets a 200 whose
 //! SDP answers a=recvonly, and the call goes on until the caller's BYE.
 
-use ferroswitch_tests::sip::{scenario, sip_profile, start, Sipp};
+use ferroswitch_tests::sip::{start, trusted_profile, Sipp};
 use ferroswitch_tests::{wait_until, TestConf};
 
 const DIALPLAN: &str = r#"<include>
@@ -20,23 +20,10 @@ const DIALPLAN: &str = r#"<include>
 fn a_sendonly_reinvite_is_answered_recvonly() {
     let conf = TestConf::new().modules(&["mod_dialplan_xml", "mod_dptools", "mod_sip"]);
     conf.dialplan(&[("public.xml", DIALPLAN)]);
-    let port = sip_profile(
-        &conf,
-        r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
-    );
+    let port = trusted_profile(&conf);
     let mut switch = start(&conf);
 
-    let scenario = scenario("uac_hold.xml");
-    let call = Sipp::uac(
-        port,
-        &[
-            "-sf",
-            scenario.to_str().expect("a UTF-8 path"),
-            "-s",
-            "target",
-        ],
-    )
-    .run();
+    let call = Sipp::uac_scenario(port, "uac_hold.xml", "target").run();
     assert!(
         call.success,
         "the hold re-INVITE must be answered recvonly: {}",

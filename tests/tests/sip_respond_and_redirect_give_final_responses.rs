@@ -1,7 +1,7 @@
 //! The dialplan's `respond` and `redirect` become the INVITE's final response: `respond 486
 //! Busy Here` gives 486, `redirect sip:elsewhere@192.0.2.9` gives 302 with that Contact.
 
-use ferroswitch_tests::sip::{scenario, sip_profile, start, Sipp};
+use ferroswitch_tests::sip::{scenario, start, trusted_profile, Sipp};
 use ferroswitch_tests::TestConf;
 
 const DIALPLAN: &str = r#"<include>
@@ -23,10 +23,7 @@ const DIALPLAN: &str = r#"<include>
 fn call(number: &str, expecting: &str) -> ferroswitch_tests::sip::SippResult {
     let conf = TestConf::new().modules(&["mod_dialplan_xml", "mod_dptools", "mod_sip"]);
     conf.dialplan(&[("public.xml", DIALPLAN)]);
-    let port = sip_profile(
-        &conf,
-        r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
-    );
+    let port = trusted_profile(&conf);
     let _switch = start(&conf);
     let scenario = scenario(expecting);
     Sipp::uac(

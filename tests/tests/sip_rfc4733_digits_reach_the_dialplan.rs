@@ -2,7 +2,7 @@
 //! presses 4 and 2 on the negotiated payload type 101) reach the session: each fires a DTMF
 //! event and `play_and_get_digits` collects "42".
 
-use ferroswitch_tests::sip::{self, scenario, sip_profile, Sipp};
+use ferroswitch_tests::sip::{self, trusted_profile, Sipp};
 use ferroswitch_tests::{EslClient, TestConf};
 
 const DIALPLAN: &str = r#"<include>
@@ -29,21 +29,13 @@ fn telephone_events_are_collected_as_digits() {
         "mod_event_socket",
     ]);
     conf.dialplan(&[("public.xml", DIALPLAN)]);
-    let port = sip_profile(
-        &conf,
-        r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
-    );
+    let port = trusted_profile(&conf);
     let esl_port = conf.event_socket("");
     let _switch = sip::start(&conf);
     let mut esl = EslClient::connect_authed(esl_port, "ClueCon");
     esl.command("event plain DTMF CHANNEL_HANGUP_COMPLETE");
 
-    let presses = scenario("uac_presses_digits_rfc4733.xml");
-    let caller = Sipp::uac(
-        port,
-        &["-sf", presses.to_str().expect("a UTF-8 path"), "-s", "ivr"],
-    )
-    .run();
+    let caller = Sipp::uac_scenario(port, "uac_presses_digits_rfc4733.xml", "ivr").run();
     assert!(caller.success, "the call completes: {}", caller.report);
 
     for digit in ["4", "2"] {

@@ -1,6 +1,6 @@
 //! When the dialplan hangs up an answered call, the caller gets a BYE (and answers it 200).
 
-use ferroswitch_tests::sip::{scenario, sip_profile, start, Sipp};
+use ferroswitch_tests::sip::{start, trusted_profile, Sipp};
 use ferroswitch_tests::{wait_until, TestConf};
 
 const DIALPLAN: &str = r#"<include>
@@ -19,23 +19,10 @@ const DIALPLAN: &str = r#"<include>
 fn the_caller_gets_a_bye_when_the_dialplan_hangs_up() {
     let conf = TestConf::new().modules(&["mod_dialplan_xml", "mod_dptools", "mod_sip"]);
     conf.dialplan(&[("public.xml", DIALPLAN)]);
-    let port = sip_profile(
-        &conf,
-        r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
-    );
+    let port = trusted_profile(&conf);
     let mut switch = start(&conf);
 
-    let scenario = scenario("uac_receives_bye.xml");
-    let call = Sipp::uac(
-        port,
-        &[
-            "-sf",
-            scenario.to_str().expect("a UTF-8 path"),
-            "-s",
-            "target",
-        ],
-    )
-    .run();
+    let call = Sipp::uac_scenario(port, "uac_receives_bye.xml", "target").run();
     assert!(
         call.success,
         "the caller must be answered then get BYE: {}",

@@ -1,7 +1,7 @@
 //! A call to a number no extension matches ends with NO_ROUTE_DESTINATION, which the caller
 //! sees as 404 Not Found (FreeSWITCH's cause-to-SIP map).
 
-use ferroswitch_tests::sip::{scenario, sip_profile, start, Sipp};
+use ferroswitch_tests::sip::{start, trusted_profile, Sipp};
 use ferroswitch_tests::TestConf;
 
 #[test]
@@ -11,22 +11,9 @@ fn an_unrouted_number_is_answered_404() {
         "public.xml",
         r#"<include><context name="public"/></include>"#,
     )]);
-    let port = sip_profile(
-        &conf,
-        r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
-    );
+    let port = trusted_profile(&conf);
     let _switch = start(&conf);
 
-    let scenario = scenario("uac_404.xml");
-    let call = Sipp::uac(
-        port,
-        &[
-            "-sf",
-            scenario.to_str().expect("a UTF-8 path"),
-            "-s",
-            "nobody",
-        ],
-    )
-    .run();
+    let call = Sipp::uac_scenario(port, "uac_404.xml", "nobody").run();
     assert!(call.success, "the INVITE must get 404: {}", call.report);
 }
