@@ -6,12 +6,20 @@
 //! Workers never wait for each other: a job that blocks (a parked call) holds its thread and
 //! the next job gets another, so the pool grows with the number of live sessions. At most
 //! `max_idle` idle workers are kept, each for at most `idle_limit`.
+//!
+//! Workers sleep with a coarse timer slack ([`MEDIA_TIMER_SLACK`]): thousands of session
+//! threads each waking every 20 ms for a frame would otherwise each program their own timer
+//! interrupt; with the slack the kernel serves nearby deadlines with one. A frame a fraction of
+//! a millisecond late is inaudible; the interrupts were a large part of a call's CPU.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 type Job = Box<dyn FnOnce() + Send>;
+
+/// How late the kernel may end a worker's sleep so as to serve several with one interrupt.
+pub const MEDIA_TIMER_SLACK: Duration = Duration::from_micros(500);
 
 struct State {
     jobs: VecDeque<Job>,
@@ -89,6 +97,7 @@ impl ThreadPool {
 }
 
 fn worker(shared: &Shared) {
+    set_timer_slack(MEDIA_TIMER_SLACK);
     loop {
         let job = {
             let mut state = shared.lock();
@@ -114,6 +123,18 @@ fn worker(shared: &Shared) {
         // A panicking job must not take the worker (and the jobs queued behind it) down.
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
     }
+}
+
+/// Sets the calling thread's timer slack (Linux); elsewhere sleeps keep their default.
+fn set_timer_slack(slack: Duration) {
+    #[cfg(target_os = "linux")]
+    {
+        let nanos = libc::c_ulong::try_from(slack.as_nanos()).unwrap_or(libc::c_ulong::MAX);
+        // SAFETY: PR_SET_TIMERSLACK reads one unsigned long and changes only this thread.
+        unsafe { libc::prctl(libc::PR_SET_TIMERSLACK, nanos) };
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = slack;
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use ferroswitch_abi::{
 use crate::dial::DialTarget;
 use crate::media::MediaStream;
 use crate::profile::Profile;
+use crate::rtp::Pacing;
 
 /// What a session (or the endpoint) asks the driver to do for call `call_id`.
 pub enum Command {
@@ -177,7 +178,12 @@ impl ChannelIo for SipChannel {
         }
     }
 
-    fn receive_message(&self, _session: Session, message: &ChannelMessage) -> Result<(), Error> {
+    fn receive_message(&self, session: Session, message: &ChannelMessage) -> Result<(), Error> {
+        if matches!(message.kind, MessageKind::BRIDGE | MessageKind::UNBRIDGE) {
+            let bridged = message.kind == MessageKind::BRIDGE;
+            self.media.set_pacing(bridge_pacing(&session, bridged));
+            return Ok(());
+        }
         if self.direction == Direction::Outbound {
             // Our peer answers an outbound leg; the core's answer/ringing requests are moot.
             return match message.kind {
@@ -243,10 +249,7 @@ impl ChannelIo for SipChannel {
                     "putting a SIP peer on hold (re-INVITE) is not implemented yet",
                 ))
             }
-            MessageKind::BRIDGE
-            | MessageKind::UNBRIDGE
-            | MessageKind::DISPLAY
-            | MessageKind::TRANSFER => {}
+            MessageKind::DISPLAY | MessageKind::TRANSFER => {}
             _ => {
                 return Err(Error::new(
                     ErrorKind::UNSUPPORTED,
@@ -255,5 +258,37 @@ impl ChannelIo for SipChannel {
             }
         }
         Ok(())
+    }
+}
+
+/// How a leg's reads are paced. A bridged leg relays each packet to its peer as it arrives:
+/// the peer's endpoint keeps the outgoing timing, and a leg that receives nothing (a call
+/// without RTP) costs no wake-ups at all rather than 50 a second. Otherwise reads follow the
+/// stream's clock, for applications that play and record. `rtp_timer_name`, when set, decides
+/// as in FreeSWITCH: `none` reads on arrival, any timer reads on the clock.
+fn bridge_pacing(session: &Session, bridged: bool) -> Pacing {
+    pacing_for(session.variable("rtp_timer_name").as_deref(), bridged)
+}
+
+fn pacing_for(rtp_timer_name: Option<&str>, bridged: bool) -> Pacing {
+    match rtp_timer_name {
+        Some(timer) if timer.eq_ignore_ascii_case("none") => Pacing::Arrival,
+        Some(timer) if !timer.is_empty() => Pacing::Clock,
+        _ if bridged => Pacing::Arrival,
+        _ => Pacing::Clock,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bridged_legs_relay_on_arrival_unless_rtp_timer_name_says_otherwise() {
+        assert_eq!(pacing_for(None, true), Pacing::Arrival);
+        assert_eq!(pacing_for(None, false), Pacing::Clock);
+        assert_eq!(pacing_for(Some(""), true), Pacing::Arrival);
+        assert_eq!(pacing_for(Some("soft"), true), Pacing::Clock);
+        assert_eq!(pacing_for(Some("NONE"), false), Pacing::Arrival);
     }
 }

@@ -12,6 +12,8 @@ use std::time::Duration;
 use ferroswitch_abi::{Dtmf, Error, FrameMeta};
 use ferroswitch_media::sdp::Direction;
 
+use crate::rtp::Pacing;
+
 /// What offer/answer agreed for a leg, in the RTP engine's terms.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NegotiatedMedia {
@@ -52,6 +54,8 @@ pub trait MediaStream: Send + Sync {
     fn idle_for(&self) -> Option<Duration>;
     /// Hold (sendonly / inactive) and resume.
     fn set_direction(&self, direction: Direction);
+    /// Whether reads follow the stream's own clock or the packets' arrival.
+    fn set_pacing(&self, pacing: Pacing);
     /// Wakes a blocked read without closing (`KillSignal::Break`).
     fn interrupt(&self);
     /// Stops everything; later reads fail with `HUNG_UP`.

@@ -84,8 +84,13 @@ impl MediaStream for RtpMedia {
         self.stream.set_direction(direction);
     }
 
+    fn set_pacing(&self, pacing: rtp::Pacing) {
+        self.stream.set_pacing(pacing);
+    }
+
     fn interrupt(&self) {
-        // A read returns within one packet time anyway; nothing to wake.
+        // A read returns within one packet time, or the caller's timeout when reads follow
+        // arrival; nothing to wake.
     }
 
     fn close(&self) {

@@ -38,15 +38,7 @@ pub fn bridge(core: Core, a: &SessionRef, b: &SessionRef) -> Result<(), Error> {
     link(a, b);
     link(b, a);
     // Endpoints learn of the bridge (a SIP leg may stop generating ringback, say).
-    for (leg, peer) in [(a, b), (b, a)] {
-        let mut message = ChannelMessage::new(MessageKind::BRIDGE);
-        message.text = peer.uuid.as_str().into();
-        if let Err(error) = ops::message(core, leg, &message) {
-            if error.kind != ErrorKind::UNSUPPORTED {
-                ops::log_endpoint_error(core, leg, "the bridge message", &error);
-            }
-        }
-    }
+    tell_endpoints(core, a, b, MessageKind::BRIDGE);
     ops::set_state(b, ChannelState::ExchangeMedia)?;
     a.fire_event(core, "CHANNEL_BRIDGE", |event| {
         event.add_header("Bridge-A-Unique-ID", &a.uuid);
@@ -66,6 +58,7 @@ pub fn bridge(core: Core, a: &SessionRef, b: &SessionRef) -> Result<(), Error> {
 
     unlink(a);
     unlink(b);
+    tell_endpoints(core, a, b, MessageKind::UNBRIDGE);
     a.fire_event(core, "CHANNEL_UNBRIDGE", |event| {
         event.add_header("Bridge-A-Unique-ID", &a.uuid);
         event.add_header("Bridge-B-Unique-ID", &b.uuid);
@@ -115,6 +108,19 @@ pub fn exchange_media(core: Core, b: &SessionInner) {
             && channel.state_generation == generation
             && channel.bridge_peer == Some(peer)
     });
+}
+
+/// Sends `kind` (BRIDGE or UNBRIDGE) to both legs' endpoints, naming the other leg.
+fn tell_endpoints(core: Core, a: &SessionRef, b: &SessionRef, kind: MessageKind) {
+    for (leg, peer) in [(a, b), (b, a)] {
+        let mut message = ChannelMessage::new(kind);
+        message.text = peer.uuid.as_str().into();
+        if let Err(error) = ops::message(core, leg, &message) {
+            if error.kind != ErrorKind::UNSUPPORTED {
+                ops::log_endpoint_error(core, leg, "the bridge message", &error);
+            }
+        }
+    }
 }
 
 fn link(leg: &SessionInner, peer: &SessionInner) {

@@ -28,7 +28,7 @@ use super::media::{NegotiatedMedia, RtpConfig};
 use super::outbound::{Outbound, Transmit};
 use super::pacer::{Pacer, Pacing};
 use super::ports::{PortAllocator, PortLease};
-use super::socket::{Outcome, Receiver};
+use super::socket::{self, Outcome, Receiver};
 use super::stats::RtpStats;
 use super::RtpNotice;
 
@@ -86,6 +86,7 @@ impl RtpStream {
     pub fn bind(config: &RtpConfig, ports: &Arc<PortAllocator>) -> io::Result<RtpStream> {
         let pair = ports.bind_pair(config.bind_ip)?;
         pair.rtcp.set_nonblocking(true)?;
+        socket::prepare(&pair.rtp)?;
         let local = pair.rtp.local_addr()?;
         let mut random = random_words();
         let ssrc = random.next_u32();
@@ -409,7 +410,9 @@ impl RtpStream {
             slot => slot.insert(Pacer::new(ptime)),
         };
         let due = pacer.poll_timeout(Instant::now());
-        self.receive_until(reader, sockets, due.min(limit))?;
+        // Packets wait in the socket until the frame is due: one wake-up per frame.
+        socket::sleep_until(due.min(limit));
+        self.drain(reader, sockets)?;
         let now = Instant::now();
         // Not "due > limit": a frame due right now goes out even with a zero timeout.
         if now < due {
@@ -433,7 +436,7 @@ impl RtpStream {
         timeout_ms: u32,
     ) -> Result<FrameMeta, RtpError> {
         loop {
-            self.receive_until(reader, sockets, Instant::now())?;
+            self.drain(reader, sockets)?;
             let played = self.inbound(|inbound| inbound.pop(Instant::now(), buf))?;
             match played {
                 Played::Audio(meta) | Played::Concealed(meta) => return Ok(meta),
@@ -442,48 +445,37 @@ impl RtpStream {
             if Instant::now() >= limit {
                 return Err(RtpError::Timeout { timeout_ms });
             }
-            if let Outcome::Datagram(len, source) = self.receive(reader, sockets, Some(limit))? {
-                self.handle_datagram(source, &reader.receiver.buffer[..len]);
-            }
+            socket::wait_readable(&sockets.rtp, limit)
+                .map_err(|source| self.receive_error(source))?;
         }
     }
 
-    /// Takes in every datagram until `deadline`, and what is queued at it.
-    fn receive_until(
-        &self,
-        reader: &mut Reader,
-        sockets: &Sockets,
-        deadline: Instant,
-    ) -> Result<(), RtpError> {
+    /// Takes in every datagram queued on the RTP socket.
+    fn drain(&self, reader: &mut Reader, sockets: &Sockets) -> Result<(), RtpError> {
         loop {
-            let wait = (Instant::now() < deadline).then_some(deadline);
-            match self.receive(reader, sockets, wait)? {
-                Outcome::Datagram(len, source) => {
-                    self.handle_datagram(source, &reader.receiver.buffer[..len]);
-                }
-                Outcome::Nothing if wait.is_none() => return Ok(()),
-                Outcome::Nothing => {}
+            let outcome = reader
+                .receiver
+                .try_receive(&sockets.rtp)
+                .map_err(|source| self.receive_error(source))?;
+            match outcome {
+                Outcome::Datagram {
+                    len,
+                    source,
+                    arrival,
+                } => self.handle_datagram(arrival, source, &reader.receiver.buffer[..len]),
+                Outcome::Nothing => return Ok(()),
             }
         }
     }
 
-    fn receive(
-        &self,
-        reader: &mut Reader,
-        sockets: &Sockets,
-        deadline: Option<Instant>,
-    ) -> Result<Outcome, RtpError> {
-        reader
-            .receiver
-            .receive(&sockets.rtp, deadline)
-            .map_err(|source| RtpError::Receive {
-                local: self.local,
-                source,
-            })
+    fn receive_error(&self, source: io::Error) -> RtpError {
+        RtpError::Receive {
+            local: self.local,
+            source,
+        }
     }
 
-    fn handle_datagram(&self, source: SocketAddr, datagram: &[u8]) {
-        let now = Instant::now();
+    fn handle_datagram(&self, now: Instant, source: SocketAddr, datagram: &[u8]) {
         let received = lock(&self.inbound)
             .as_mut()
             .map_or(Received::Dropped, |inbound| {
