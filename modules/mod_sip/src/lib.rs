@@ -25,6 +25,7 @@ pub mod dial;
 pub mod directory;
 pub mod driver;
 pub mod endpoint;
+pub mod gateway;
 pub mod media;
 pub mod profile;
 pub mod registrar;
