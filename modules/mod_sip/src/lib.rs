@@ -45,6 +45,7 @@ use crate::call::Command;
 use crate::config::{profiles_from_xml, ProfileConfig};
 use crate::driver::{Driver, Sockets};
 use crate::endpoint::{Profiles, SofiaEndpoint};
+use crate::gateway::Gateway;
 use crate::profile::Profile;
 use crate::registrar::Registrations;
 
@@ -132,6 +133,25 @@ fn load(host: Host, registrar: &mut Registrar<'_>) -> Result<(), Error> {
             config.rtp_port_min,
             config.rtp_port_max,
         ));
+        let sip_port = udp_addr.or(tcp_addr).map_or(config.sip_port, |a| a.port());
+        let now = std::time::Instant::now();
+        let gateways = config
+            .gateways
+            .iter()
+            .map(|gateway| {
+                let contact = if gateway.register {
+                    Profile::gateway_contact(
+                        &config,
+                        sip_port,
+                        &gateway.name,
+                        &gateway.contact_params,
+                    )
+                } else {
+                    String::new()
+                };
+                Arc::new(Gateway::new(gateway.clone(), &config.name, contact, now))
+            })
+            .collect();
         let profile = Arc::new(Profile {
             config,
             host,
@@ -142,6 +162,7 @@ fn load(host: Host, registrar: &mut Registrar<'_>) -> Result<(), Error> {
             calls_in: AtomicU64::new(0),
             calls_out: AtomicU64::new(0),
             rtp_ports,
+            gateways,
         });
         pending.push((Arc::clone(&profile), sockets, receiver));
         profiles.push(profile);
@@ -159,7 +180,7 @@ fn load(host: Host, registrar: &mut Registrar<'_>) -> Result<(), Error> {
         ApiDesc::new(
             "sofia",
             "Sofia SIP profiles",
-            "status [profile <name> [reg]]",
+            "status [profile <name> [reg] | gateway [<name>]]",
         ),
         SofiaApi {
             profiles: profiles.clone(),
@@ -192,9 +213,10 @@ fn runtime(_host: Host) -> Result<(), Error> {
         .build()
         .map_err(|error| Error::failed(format!("mod_sip cannot start its runtime: {error}")))?;
     runtime.block_on(async {
+        let mut drivers = Vec::new();
         for (profile, sockets, commands) in pending {
             let stop = stopped.clone();
-            tokio::spawn(Driver::run(profile, sockets, commands, stop));
+            drivers.push(tokio::spawn(Driver::run(profile, sockets, commands, stop)));
         }
         // Wait for shutdown (or for the module state to be dropped).
         while !*stopped.borrow_and_update() {
@@ -202,6 +224,13 @@ fn runtime(_host: Host) -> Result<(), Error> {
                 break;
             }
         }
+        // Let the drivers unregister their gateways; each bounds its own wait.
+        let all = async {
+            for driver in drivers {
+                let _ = driver.await;
+            }
+        };
+        let _ = tokio::time::timeout(driver::SHUTDOWN_GRACE * 2, all).await;
     });
     runtime.shutdown_timeout(Duration::from_secs(1));
     Ok(())

@@ -111,6 +111,8 @@ impl Driver {
                 provisional: false,
                 cancelled: false,
                 cancel_sent: false,
+                gateway: None,
+                redirects: 0,
             },
         );
         let io = channel_io(SipChannel::new(
