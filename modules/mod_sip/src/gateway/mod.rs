@@ -34,6 +34,8 @@ pub struct Gateway {
     /// The Contact it registers (empty when it does not register).
     pub contact: String,
     snapshot: Mutex<Snapshot>,
+    /// Calls the provider sent to its registered Contact since start.
+    pub calls_in: AtomicU64,
     /// Calls placed through it since start.
     pub calls_out: AtomicU64,
     /// Of those, the ones that failed before an answer.
@@ -85,6 +87,7 @@ impl Gateway {
             profile: profile.to_owned(),
             contact,
             snapshot: Mutex::new(snapshot),
+            calls_in: AtomicU64::new(0),
             calls_out: AtomicU64::new(0),
             failed_calls_out: AtomicU64::new(0),
         }

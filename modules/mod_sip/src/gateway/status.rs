@@ -37,11 +37,13 @@ pub fn summary<'a>(gateways: impl Iterator<Item = &'a Gateway>, now: Instant) ->
         "IB Calls(F/T)",
         "OB Calls(F/T)"
     );
-    let (mut count, mut ob_failed, mut ob) = (0, 0, 0);
+    let (mut count, mut ib, mut ob_failed, mut ob) = (0, 0, 0, 0);
     for gateway in gateways {
         count += 1;
         let failed = gateway.failed_calls_out.load(Ordering::Relaxed);
         let total = gateway.calls_out.load(Ordering::Relaxed);
+        let calls_in = gateway.calls_in.load(Ordering::Relaxed);
+        ib += calls_in;
         ob_failed += failed;
         ob += total;
         let _ = writeln!(
@@ -52,13 +54,13 @@ pub fn summary<'a>(gateways: impl Iterator<Item = &'a Gateway>, now: Instant) ->
             gateway.snapshot().state,
             0.0,
             0,
-            0,
+            calls_in,
             retry_note(gateway, now)
         );
     }
     let _ = write!(
         out,
-        "{RULE}\n{count} gateway{}: Inbound(Failed/Total): 0/0,Outbound(Failed/Total):{ob_failed}/{ob}",
+        "{RULE}\n{count} gateway{}: Inbound(Failed/Total): 0/{ib},Outbound(Failed/Total):{ob_failed}/{ob}",
         if count == 1 { "" } else { "s" }
     );
     out
@@ -103,7 +105,10 @@ pub fn details(gateway: &Gateway, profile_context: &str, now: Instant) -> String
         ("State   ", snapshot.state.to_string()),
         ("Status  ", snapshot.status.as_str().to_owned()),
         ("Uptime  ", format!("{uptime}s")),
-        ("CallsIN ", "0".to_owned()),
+        (
+            "CallsIN ",
+            gateway.calls_in.load(Ordering::Relaxed).to_string(),
+        ),
         (
             "CallsOUT",
             gateway.calls_out.load(Ordering::Relaxed).to_string(),
