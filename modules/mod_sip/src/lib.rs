@@ -54,6 +54,37 @@ use crate::registrar::Registrations;
 struct Module {
     pending: Vec<(Arc<Profile>, Sockets, mpsc::UnboundedReceiver<Command>)>,
     stop: watch::Sender<bool>,
+    drivers: Arc<DriversDone>,
+}
+
+/// Whether the drivers have finished, so that `shutdown` can wait for them: the host exits
+/// right after `shutdown` returns, and the drivers' last act is to unregister gateways.
+#[derive(Default)]
+struct DriversDone {
+    /// `None` before `runtime` starts them, then whether they finished.
+    finished: Mutex<Option<bool>>,
+    changed: std::sync::Condvar,
+}
+
+impl DriversDone {
+    fn set(&self, finished: bool) {
+        *self
+            .finished
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner()) = Some(finished);
+        self.changed.notify_all();
+    }
+
+    /// Waits until running drivers finish, at most `limit`; returns at once if none run.
+    fn wait(&self, limit: Duration) {
+        let guard = self
+            .finished
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        let _ = self
+            .changed
+            .wait_timeout_while(guard, limit, |finished| *finished == Some(false));
+    }
 }
 
 static MODULE: Mutex<Option<Module>> = Mutex::new(None);
@@ -194,24 +225,36 @@ fn load(host: Host, registrar: &mut Registrar<'_>) -> Result<(), Error> {
         ),
         SofiaContactApi { profiles },
     )?;
-    *module_slot() = Some(Module { pending, stop });
+    *module_slot() = Some(Module {
+        pending,
+        stop,
+        drivers: Arc::new(DriversDone::default()),
+    });
     Ok(())
 }
 
 fn runtime(_host: Host) -> Result<(), Error> {
-    let (pending, mut stopped) = {
+    let (pending, mut stopped, drivers_done) = {
         let mut slot = module_slot();
         let Some(module) = slot.as_mut() else {
             return Ok(());
         };
-        (std::mem::take(&mut module.pending), module.stop.subscribe())
+        module.drivers.set(false);
+        (
+            std::mem::take(&mut module.pending),
+            module.stop.subscribe(),
+            Arc::clone(&module.drivers),
+        )
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("mod_sip")
         .enable_all()
         .build()
-        .map_err(|error| Error::failed(format!("mod_sip cannot start its runtime: {error}")))?;
+        .map_err(|error| {
+            drivers_done.set(true);
+            Error::failed(format!("mod_sip cannot start its runtime: {error}"))
+        })?;
     runtime.block_on(async {
         let mut drivers = Vec::new();
         for (profile, sockets, commands) in pending {
@@ -232,13 +275,19 @@ fn runtime(_host: Host) -> Result<(), Error> {
         };
         let _ = tokio::time::timeout(driver::SHUTDOWN_GRACE * 2, all).await;
     });
+    drivers_done.set(true);
     runtime.shutdown_timeout(Duration::from_secs(1));
     Ok(())
 }
 
 fn shutdown(_host: Host) -> Result<(), Error> {
-    if let Some(module) = module_slot().as_ref() {
+    let drivers = module_slot().as_ref().map(|module| {
         module.stop.send_replace(true);
+        Arc::clone(&module.drivers)
+    });
+    // Bounded: the drivers bound their own wait for unregister answers.
+    if let Some(drivers) = drivers {
+        drivers.wait(driver::SHUTDOWN_GRACE * 2 + Duration::from_secs(1));
     }
     Ok(())
 }
