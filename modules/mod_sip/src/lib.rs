@@ -15,6 +15,11 @@
 //!   session's ring/progress/answer/respond/redirect become responses; `sofia/<profile>/<uri>`
 //!   legs send INVITEs. SDP is ferroswitch-media's offer/answer; the RTP stream plugs into
 //!   the [`media::MediaStream`] seam.
+//! - **Gateways** ([`gateway`]): a profile's `<gateways>` (mod_sofia's parameters),
+//!   registered when `register=true` (digest, refresh before expiry, FAIL_WAIT with
+//!   back-off, unregister on shutdown, `sofia::gateway_state` events), dialled as
+//!   `sofia/gateway/<name>/<number>`, listed by `sofia status gateway [<name>]`. Outbound
+//!   legs follow 3xx redirects (see `driver::redirect`).
 
 pub mod acl;
 pub mod api;
