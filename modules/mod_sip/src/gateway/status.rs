@@ -12,11 +12,13 @@ use super::{Gateway, GatewayState, GatewayStatus};
 pub const RULE: &str =
     "=================================================================================================";
 
-/// ` (retry: 12s)` while a gateway waits for its next attempt, as mod_sofia appends it.
+/// ` (retry: 12s)` while a gateway waits for its next attempt. mod_sofia appends it to
+/// FAILED and TRYING rows, which in ferroswitch pass at once or wait on the transaction
+/// layer, so it goes on FAIL_WAIT rows, where the wait is.
 pub fn retry_note(gateway: &Gateway, now: Instant) -> String {
     let snapshot = gateway.snapshot();
     match snapshot.state {
-        GatewayState::FailWait | GatewayState::Failed | GatewayState::Trying => {
+        GatewayState::FailWait => {
             match snapshot.next_register.filter(|at| *at > now) {
                 Some(at) => format!(" (retry: {}s)", at.duration_since(now).as_secs()),
                 None => " (retry: NEVER)".to_owned(),
