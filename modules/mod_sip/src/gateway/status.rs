@@ -18,12 +18,10 @@ pub const RULE: &str =
 pub fn retry_note(gateway: &Gateway, now: Instant) -> String {
     let snapshot = gateway.snapshot();
     match snapshot.state {
-        GatewayState::FailWait => {
-            match snapshot.next_register.filter(|at| *at > now) {
-                Some(at) => format!(" (retry: {}s)", at.duration_since(now).as_secs()),
-                None => " (retry: NEVER)".to_owned(),
-            }
-        }
+        GatewayState::FailWait => match snapshot.next_register.filter(|at| *at > now) {
+            Some(at) => format!(" (retry: {}s)", at.duration_since(now).as_secs()),
+            None => " (retry: NEVER)".to_owned(),
+        },
         _ => String::new(),
     }
 }
