@@ -80,10 +80,9 @@ fn one_failed_gateway_does_not_affect_the_other() {
         switch.api("originate sofia/gateway/nosuch/1000 &park()"),
         "-ERR INVALID_GATEWAY"
     );
-    assert!(
-        switch.stderr().contains("Invalid Gateway 'nosuch'"),
-        "the unknown gateway is named in the log"
-    );
+    wait_until("the unknown gateway to be named in the log", || {
+        conf.log().contains("Invalid Gateway 'nosuch'")
+    });
 
     let provider = Sipp::uas(provider_port, &["-sn", "uas"]).spawn();
     let caller = Sipp::uac(port, &["-sn", "uac", "-s", "out"]).run();
