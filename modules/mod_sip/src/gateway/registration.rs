@@ -23,6 +23,8 @@
 //! - 2xx → REGISTER → REGED. The granted expiry (our Contact's `expires`, else `Expires`,
 //!   else what we asked) is refreshed 15 s before it runs out when it is over 30 s, else at
 //!   half of it; the refresh passes through UNREGED and TRYING again.
+//! - 423 Interval Too Brief is answered at once with the registrar's `Min-Expires`, as
+//!   sofia-sip's nua does for mod_sofia.
 //! - Any other final status → FAILED → FAIL_WAIT for `retry-seconds` times the failures in
 //!   a row (just `retry-seconds` after a 503 or a timeout), then UNREGED and a new attempt.
 //!   No answer at all → TIMEOUT → FAILED → FAIL_WAIT. Unlike mod_sofia, the wait is capped
@@ -118,6 +120,8 @@ pub struct Registration {
     failures: u32,
     /// The expiry the registrar granted last (mod_sofia's `freq`).
     granted: u32,
+    /// The expiry our REGISTERs ask for: `expire-seconds`, raised by a 423's Min-Expires.
+    asking: u32,
     cseq: u32,
     from_tag: String,
     timer: Option<(Instant, Timer)>,
@@ -141,6 +145,7 @@ impl Registration {
         let from_tag = format!("{:016x}", rng.next_u64());
         Self {
             granted: params.expire_seconds,
+            asking: params.expire_seconds,
             params,
             state: GatewayState::Unreged,
             status: GatewayStatus::Down,
@@ -212,6 +217,7 @@ impl Registration {
         match status {
             200..=299 => self.handle_success(now, response),
             401 | 407 if self.answer_challenge(response) => self.send_register(now),
+            423 if self.raise_expiry(response) => self.send_register(now),
             _ => self.fail(now, Some(response)),
         }
     }
@@ -310,7 +316,7 @@ impl Registration {
         from_contact
             .or_else(|| response.headers.expires().ok().flatten())
             .filter(|secs| *secs > 0)
-            .unwrap_or(self.params.expire_seconds)
+            .unwrap_or(self.asking)
     }
 
     /// Keeps the challenge of a 401/407 for the next REGISTER; false when it cannot or may
@@ -325,6 +331,22 @@ impl Registration {
         self.answered = true;
         self.challenge = Some((challenge, header, 0));
         true
+    }
+
+    /// Takes a 423's `Min-Expires` for the next REGISTERs; false when it is missing or not
+    /// above what we asked (a registrar that keeps refusing then fails the attempt).
+    fn raise_expiry(&mut self, response: &Response) -> bool {
+        let minimum = response
+            .headers
+            .get("Min-Expires")
+            .and_then(|value| value.trim().parse::<u32>().ok());
+        match minimum {
+            Some(minimum) if minimum > self.asking => {
+                self.asking = minimum;
+                true
+            }
+            _ => false,
+        }
     }
 
     fn fail(&mut self, now: Instant, response: Option<&Response>) {
@@ -346,11 +368,7 @@ impl Registration {
 
     fn send_register(&mut self, _now: Instant) {
         self.cseq += 1;
-        let expires = if self.stopping {
-            0
-        } else {
-            self.params.expire_seconds
-        };
+        let expires = if self.stopping { 0 } else { self.asking };
         let mut request = NewRequest {
             method: Method::Register,
             uri: self.params.request_uri.clone(),

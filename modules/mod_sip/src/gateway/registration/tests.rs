@@ -318,3 +318,24 @@ fn responses_nobody_waits_for_are_ignored() {
     reg.handle_response(now, &reply(&sent[0], 500, "Oops"));
     assert_eq!(reg.state(), GatewayState::Reged);
 }
+
+#[test]
+fn interval_too_brief_is_answered_with_min_expires() {
+    let now = Instant::now();
+    let mut reg = Registration::new(params(60, 30), 1);
+    reg.handle_start(now);
+    let (sent, _) = drain(&mut reg);
+    let mut brief = reply(&sent[0], 423, "Interval Too Brief");
+    brief.headers.push("Min-Expires", "300");
+    reg.handle_response(now, &brief);
+    let (sent, states) = drain(&mut reg);
+    assert!(states.is_empty(), "still TRYING: {states:?}");
+    assert_eq!(sent[0].headers.get("Expires"), Some("300"));
+    // A registrar that still refuses fails the attempt instead of looping.
+    let mut again = reply(&sent[0], 423, "Interval Too Brief");
+    again.headers.push("Min-Expires", "300");
+    reg.handle_response(now, &again);
+    let (sent, states) = drain(&mut reg);
+    assert!(sent.is_empty());
+    assert_eq!(names(&states), ["FAILED", "FAIL_WAIT"]);
+}
