@@ -20,6 +20,11 @@ pub fn free_sip_port() -> u16 {
 /// Writes `sip.conf` with profile `test` on 127.0.0.1 at a free port, plus `extra_params`
 /// (`<param .../>` elements); returns the port.
 pub fn sip_profile(conf: &TestConf, extra_params: &str) -> u16 {
+    sip_profile_with_gateways(conf, extra_params, "")
+}
+
+/// [`sip_profile`] with `<gateways>` holding `gateways` (`<gateway>` elements).
+pub fn sip_profile_with_gateways(conf: &TestConf, extra_params: &str, gateways: &str) -> u16 {
     let port = free_sip_port();
     conf.write(
         "autoload_configs/sip.conf.xml",
@@ -35,6 +40,9 @@ pub fn sip_profile(conf: &TestConf, extra_params: &str) -> u16 {
         <param name="context" value="public"/>
         {extra_params}
       </settings>
+      <gateways>
+        {gateways}
+      </gateways>
     </profile>
   </profiles>
 </configuration>

@@ -1,4 +1,5 @@
-//! FreeSWITCH's sofia APIs: `sofia status [profile <name> [reg]]` and `sofia_contact`.
+//! FreeSWITCH's sofia APIs: `sofia status [profile <name> [reg] | gateway [<name>]]` and
+//! `sofia_contact`.
 
 use std::fmt::Write as _;
 use std::time::Instant;
@@ -6,6 +7,7 @@ use std::time::Instant;
 use ferroswitch_abi::{Api, Error, Host, Session};
 
 use crate::endpoint::Profiles;
+use crate::gateway;
 use crate::profile::Profile;
 
 const RULE: &str =
@@ -30,8 +32,23 @@ impl Api for SofiaApi {
             ["status"] => Ok(self.status()),
             ["status", "profile", name] => self.profile(name).map(profile_status),
             ["status", "profile", name, "reg", ..] => self.profile(name).map(registrations),
+            ["status", "gateway"] => Ok(gateway::status::summary(
+                self.profiles
+                    .0
+                    .iter()
+                    .flat_map(|p| p.gateways.iter().map(|g| g.as_ref())),
+                Instant::now(),
+            )),
+            ["status", "gateway", name] => match self.profiles.find_gateway(name) {
+                Some((profile, gateway)) => Ok(gateway::status::details(
+                    gateway,
+                    &profile.config.context,
+                    Instant::now(),
+                )),
+                None => Err(Error::not_found(format!("Invalid Gateway! [{name}]"))),
+            },
             _ => Err(Error::invalid_argument(
-                "usage: sofia status [profile <name> [reg]]",
+                "usage: sofia status [profile <name> [reg] | gateway [<name>]]",
             )),
         }
     }
@@ -60,6 +77,18 @@ impl SofiaApi {
                 "profile",
                 profile.url()
             );
+            let now = Instant::now();
+            for gateway in &profile.gateways {
+                let _ = writeln!(
+                    out,
+                    "{:>25}\t{:>7}\t{:>40}\t{}{}",
+                    format!("{}::{}", profile.config.name, gateway.name()),
+                    "gateway",
+                    gateway.config.register_to(),
+                    gateway.snapshot().state,
+                    gateway::status::retry_note(gateway, now)
+                );
+            }
         }
         let count = self.profiles.0.len();
         let _ = write!(

@@ -10,6 +10,7 @@ use ferroswitch_abi::{
 };
 
 use crate::dial::DialTarget;
+use crate::gateway::Gateway;
 use crate::media::MediaStream;
 use crate::profile::Profile;
 use crate::rtp::Pacing;
@@ -66,6 +67,8 @@ pub struct Dial {
     pub caller_number: String,
     /// The leg's media.
     pub media: Arc<dyn MediaStream>,
+    /// The gateway it goes through (`sofia/gateway/...`): its From and credentials.
+    pub gateway: Option<Arc<Gateway>>,
 }
 
 /// Whether the leg was created by an INVITE from the network or by a dial string.

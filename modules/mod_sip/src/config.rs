@@ -21,6 +21,8 @@ use ferroswitch_media::sdp::CodecPolicy;
 use ferroswitch_sip::transaction::TimerConfig;
 
 use crate::acl::Acl;
+use crate::gateway::config::gateways_from_xml;
+use crate::gateway::GatewayConfig;
 
 /// The codecs offered and accepted when `codec-prefs` is not set.
 pub const DEFAULT_CODEC_PREFS: &[&str] = &["PCMU", "PCMA"];
@@ -74,6 +76,8 @@ pub struct ProfileConfig {
     /// `max-invites-per-second-per-source` (50, ferroswitch's own): INVITEs one address may
     /// start per second before it gets 503, so a flood from one peer cannot starve others.
     pub invite_rate_per_source: u32,
+    /// `<gateways>`: the providers calls go out through (`sofia/gateway/<name>/...`).
+    pub gateways: Vec<GatewayConfig>,
 }
 
 impl ProfileConfig {
@@ -105,6 +109,7 @@ impl ProfileConfig {
             timers: TimerConfig::default(),
             user_agent: "ferroswitch".to_owned(),
             invite_rate_per_source: 50,
+            gateways: Vec::new(),
         }
     }
 
@@ -213,6 +218,9 @@ impl ProfileConfig {
             ));
         }
         config.timers = TimerConfig::from_t1_t2_t4(t1, t2, t4);
+        let (gateways, mut more) = gateways_from_xml(profile)?;
+        config.gateways = gateways;
+        warnings.append(&mut more);
         Ok((config, warnings))
     }
 }
@@ -231,6 +239,23 @@ pub fn profiles_from_xml(
                     node,
                     format!("profile {} is defined twice", profile.name),
                 ));
+            }
+            // `sofia/gateway/<name>` does not name the profile, so names are global.
+            for gateway in &profile.gateways {
+                if let Some(other) = profiles.iter().find(|other| {
+                    other
+                        .gateways
+                        .iter()
+                        .any(|g| g.name.eq_ignore_ascii_case(&gateway.name))
+                }) {
+                    return Err(InvalidValue::new(
+                        node,
+                        format!(
+                            "gateway {} is already defined in profile {}",
+                            gateway.name, other.name
+                        ),
+                    ));
+                }
             }
             warnings.append(&mut more);
             profiles.push(profile);

@@ -67,9 +67,47 @@ impl DialTarget {
     }
 }
 
+/// `gateway/<name>/<number>` (what the core hands over for `sofia/gateway/...`), split into
+/// the gateway's name and the number; `None` for other dial strings.
+pub fn gateway_dial(dial_data: &str) -> Option<Result<(&str, &str), String>> {
+    let rest = dial_data.strip_prefix("gateway/")?;
+    Some(match rest.split_once('/') {
+        Some((name, number)) if !name.is_empty() && !number.trim().is_empty() => {
+            Ok((name, number.trim()))
+        }
+        _ => Err(format!(
+            "\"sofia/{dial_data}\" is not sofia/gateway/<name>/<number>"
+        )),
+    })
+}
+
+impl DialTarget {
+    /// A call to `number` through a gateway whose proxy is `proxy`: the Request-URI is
+    /// `sip:<number>@<proxy>` (or `number` itself when it is a SIP URI or user@host), and
+    /// the INVITE goes to the proxy.
+    pub fn through_gateway(profile: &str, number: &str, proxy: &SipUri) -> Result<Self, String> {
+        let text = if number.starts_with("sip:") {
+            number.to_owned()
+        } else if number.contains('@') {
+            format!("sip:{number}")
+        } else {
+            format!("sip:{number}@{}", proxy.host_port())
+        };
+        let uri = match Uri::parse(&text) {
+            Ok(Uri::Sip(uri)) if !uri.secure => uri,
+            _ => return Err(format!("\"{number}\" does not make a SIP URI ({text})")),
+        };
+        Ok(DialTarget {
+            profile: profile.to_owned(),
+            uri,
+            destination: resolve(proxy)?,
+        })
+    }
+}
+
 /// The host and port of `uri` as an address (5060 by default). Host names resolve through
 /// the system resolver; an IP address needs no lookup.
-fn resolve(uri: &SipUri) -> Result<SocketAddr, String> {
+pub fn resolve(uri: &SipUri) -> Result<SocketAddr, String> {
     let host = uri.host.trim_start_matches('[').trim_end_matches(']');
     let port = uri.port.unwrap_or(5060);
     if let Ok(ip) = host.parse() {
@@ -106,6 +144,22 @@ mod tests {
             target.destination,
             "198.51.100.7:40000".parse().expect("addr")
         );
+    }
+
+    #[test]
+    fn gateway_dial_strings_name_the_gateway_and_the_number() {
+        assert_eq!(
+            gateway_dial("gateway/provider/5551234"),
+            Some(Ok(("provider", "5551234")))
+        );
+        assert!(gateway_dial("internal/1000@127.0.0.1").is_none());
+        assert!(gateway_dial("gateway/provider")
+            .expect("a gateway")
+            .is_err());
+        let proxy = SipUri::new("127.0.0.1").with_port(5090);
+        let target = DialTarget::through_gateway("external", "5551234", &proxy).expect("valid");
+        assert_eq!(target.uri.to_string(), "sip:5551234@127.0.0.1:5090");
+        assert_eq!(target.destination, "127.0.0.1:5090".parse().expect("addr"));
     }
 
     #[test]

@@ -15,6 +15,11 @@
 //!   session's ring/progress/answer/respond/redirect become responses; `sofia/<profile>/<uri>`
 //!   legs send INVITEs. SDP is ferroswitch-media's offer/answer; the RTP stream plugs into
 //!   the [`media::MediaStream`] seam.
+//! - **Gateways** ([`gateway`]): a profile's `<gateways>` (mod_sofia's parameters),
+//!   registered when `register=true` (digest, refresh before expiry, FAIL_WAIT with
+//!   back-off, unregister on shutdown, `sofia::gateway_state` events), dialled as
+//!   `sofia/gateway/<name>/<number>`, listed by `sofia status gateway [<name>]`. Outbound
+//!   legs follow 3xx redirects (see `driver::redirect`).
 
 pub mod acl;
 pub mod api;
@@ -25,6 +30,7 @@ pub mod dial;
 pub mod directory;
 pub mod driver;
 pub mod endpoint;
+pub mod gateway;
 pub mod media;
 pub mod profile;
 pub mod registrar;
@@ -44,6 +50,7 @@ use crate::call::Command;
 use crate::config::{profiles_from_xml, ProfileConfig};
 use crate::driver::{Driver, Sockets};
 use crate::endpoint::{Profiles, SofiaEndpoint};
+use crate::gateway::Gateway;
 use crate::profile::Profile;
 use crate::registrar::Registrations;
 
@@ -52,6 +59,37 @@ use crate::registrar::Registrations;
 struct Module {
     pending: Vec<(Arc<Profile>, Sockets, mpsc::UnboundedReceiver<Command>)>,
     stop: watch::Sender<bool>,
+    drivers: Arc<DriversDone>,
+}
+
+/// Whether the drivers have finished, so that `shutdown` can wait for them: the host exits
+/// right after `shutdown` returns, and the drivers' last act is to unregister gateways.
+#[derive(Default)]
+struct DriversDone {
+    /// `None` before `runtime` starts them, then whether they finished.
+    finished: Mutex<Option<bool>>,
+    changed: std::sync::Condvar,
+}
+
+impl DriversDone {
+    fn set(&self, finished: bool) {
+        *self
+            .finished
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner()) = Some(finished);
+        self.changed.notify_all();
+    }
+
+    /// Waits until running drivers finish, at most `limit`; returns at once if none run.
+    fn wait(&self, limit: Duration) {
+        let guard = self
+            .finished
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        let _ = self
+            .changed
+            .wait_timeout_while(guard, limit, |finished| *finished == Some(false));
+    }
 }
 
 static MODULE: Mutex<Option<Module>> = Mutex::new(None);
@@ -131,6 +169,25 @@ fn load(host: Host, registrar: &mut Registrar<'_>) -> Result<(), Error> {
             config.rtp_port_min,
             config.rtp_port_max,
         ));
+        let sip_port = udp_addr.or(tcp_addr).map_or(config.sip_port, |a| a.port());
+        let now = std::time::Instant::now();
+        let gateways = config
+            .gateways
+            .iter()
+            .map(|gateway| {
+                let contact = if gateway.register {
+                    Profile::gateway_contact(
+                        &config,
+                        sip_port,
+                        &gateway.name,
+                        &gateway.contact_params,
+                    )
+                } else {
+                    String::new()
+                };
+                Arc::new(Gateway::new(gateway.clone(), &config.name, contact, now))
+            })
+            .collect();
         let profile = Arc::new(Profile {
             config,
             host,
@@ -141,6 +198,7 @@ fn load(host: Host, registrar: &mut Registrar<'_>) -> Result<(), Error> {
             calls_in: AtomicU64::new(0),
             calls_out: AtomicU64::new(0),
             rtp_ports,
+            gateways,
         });
         pending.push((Arc::clone(&profile), sockets, receiver));
         profiles.push(profile);
@@ -158,7 +216,7 @@ fn load(host: Host, registrar: &mut Registrar<'_>) -> Result<(), Error> {
         ApiDesc::new(
             "sofia",
             "Sofia SIP profiles",
-            "status [profile <name> [reg]]",
+            "status [profile <name> [reg] | gateway [<name>]]",
         ),
         SofiaApi {
             profiles: profiles.clone(),
@@ -172,28 +230,41 @@ fn load(host: Host, registrar: &mut Registrar<'_>) -> Result<(), Error> {
         ),
         SofiaContactApi { profiles },
     )?;
-    *module_slot() = Some(Module { pending, stop });
+    *module_slot() = Some(Module {
+        pending,
+        stop,
+        drivers: Arc::new(DriversDone::default()),
+    });
     Ok(())
 }
 
 fn runtime(_host: Host) -> Result<(), Error> {
-    let (pending, mut stopped) = {
+    let (pending, mut stopped, drivers_done) = {
         let mut slot = module_slot();
         let Some(module) = slot.as_mut() else {
             return Ok(());
         };
-        (std::mem::take(&mut module.pending), module.stop.subscribe())
+        module.drivers.set(false);
+        (
+            std::mem::take(&mut module.pending),
+            module.stop.subscribe(),
+            Arc::clone(&module.drivers),
+        )
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("mod_sip")
         .enable_all()
         .build()
-        .map_err(|error| Error::failed(format!("mod_sip cannot start its runtime: {error}")))?;
+        .map_err(|error| {
+            drivers_done.set(true);
+            Error::failed(format!("mod_sip cannot start its runtime: {error}"))
+        })?;
     runtime.block_on(async {
+        let mut drivers = Vec::new();
         for (profile, sockets, commands) in pending {
             let stop = stopped.clone();
-            tokio::spawn(Driver::run(profile, sockets, commands, stop));
+            drivers.push(tokio::spawn(Driver::run(profile, sockets, commands, stop)));
         }
         // Wait for shutdown (or for the module state to be dropped).
         while !*stopped.borrow_and_update() {
@@ -201,14 +272,27 @@ fn runtime(_host: Host) -> Result<(), Error> {
                 break;
             }
         }
+        // Let the drivers unregister their gateways; each bounds its own wait.
+        let all = async {
+            for driver in drivers {
+                let _ = driver.await;
+            }
+        };
+        let _ = tokio::time::timeout(driver::SHUTDOWN_GRACE * 2, all).await;
     });
+    drivers_done.set(true);
     runtime.shutdown_timeout(Duration::from_secs(1));
     Ok(())
 }
 
 fn shutdown(_host: Host) -> Result<(), Error> {
-    if let Some(module) = module_slot().as_ref() {
+    let drivers = module_slot().as_ref().map(|module| {
         module.stop.send_replace(true);
+        Arc::clone(&module.drivers)
+    });
+    // Bounded: the drivers bound their own wait for unregister answers.
+    if let Some(drivers) = drivers {
+        drivers.wait(driver::SHUTDOWN_GRACE * 2 + Duration::from_secs(1));
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::call::Command;
 use crate::config::ProfileConfig;
+use crate::gateway::Gateway;
 use crate::media::MediaStream;
 use crate::registrar::Registrations;
 use crate::rtp::{PortAllocator, RtpConfig, RtpStream};
@@ -38,6 +39,8 @@ pub struct Profile {
     pub calls_out: AtomicU64,
     /// The RTP ports of this profile's `rtp-start-port`..`rtp-end-port`, handed to legs.
     pub rtp_ports: Arc<PortAllocator>,
+    /// The profile's gateways (its driver keeps their registrations).
+    pub gateways: Vec<Arc<Gateway>>,
 }
 
 impl Profile {
@@ -54,6 +57,23 @@ impl Profile {
             "sip:mod_sofia@{}",
             SocketAddr::new(self.config.advertised_sip_ip(), self.sip_port())
         )
+    }
+
+    /// The Contact gateway `name` registers: `<sip:gw+name@ip:port;transport=udp;gw=name>`,
+    /// mod_sofia's form, so that calls the provider sends to it can be told apart.
+    pub fn gateway_contact(
+        config: &ProfileConfig,
+        sip_port: u16,
+        name: &str,
+        params: &str,
+    ) -> String {
+        let address = SocketAddr::new(config.advertised_sip_ip(), sip_port);
+        let extra = if params.is_empty() {
+            String::new()
+        } else {
+            format!(";{params}")
+        };
+        format!("<sip:gw+{name}@{address};transport=udp;gw={name}{extra}>")
     }
 
     /// The registrations, locked.

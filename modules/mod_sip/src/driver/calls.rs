@@ -11,6 +11,7 @@ use ferroswitch_sip::transaction::{Peer, TransactionId};
 
 use crate::call::Direction;
 use crate::dial::DialTarget;
+use crate::gateway::Gateway;
 use crate::media::MediaStream;
 
 /// Where a leg stands.
@@ -64,6 +65,10 @@ pub struct Call {
     pub cancelled: bool,
     /// Outbound: the CANCEL went out.
     pub cancel_sent: bool,
+    /// Outbound: the gateway it goes through.
+    pub gateway: Option<Arc<Gateway>>,
+    /// Outbound: 3xx responses followed so far.
+    pub redirects: u32,
 }
 
 /// Every leg of one profile.

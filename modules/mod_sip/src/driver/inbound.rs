@@ -111,6 +111,8 @@ impl Driver {
                 provisional: false,
                 cancelled: false,
                 cancel_sent: false,
+                gateway: None,
+                redirects: 0,
             },
         );
         let io = channel_io(SipChannel::new(
@@ -199,6 +201,25 @@ impl Driver {
         }
     }
 
+    /// The gateway whose registered Contact `request` is addressed to: a Request-URI with
+    /// `;gw=<name>` or the user `gw+<name>`, as mod_sofia's Contacts read.
+    fn gateway_called(&self, request: &Request) -> Option<std::sync::Arc<crate::gateway::Gateway>> {
+        let Uri::Sip(uri) = &request.uri else {
+            return None;
+        };
+        let user = uri.user_unescaped().unwrap_or_default();
+        let name = uri
+            .params
+            .value("gw")
+            .map(str::to_owned)
+            .or_else(|| user.strip_prefix("gw+").map(str::to_owned))?;
+        self.profile
+            .gateways
+            .iter()
+            .find(|gateway| gateway.name().eq_ignore_ascii_case(&name))
+            .cloned()
+    }
+
     /// The caller profile and `sip_*` variables of an inbound leg.
     fn caller_profile(
         &self,
@@ -226,10 +247,24 @@ impl Driver {
             .clone()
             .filter(|name| !name.is_empty())
             .unwrap_or_else(|| from_user.clone());
-        let context = user
-            .and_then(|u| u.variable("user_context"))
-            .unwrap_or(&config.context)
-            .to_owned();
+        // A call the provider sends to a gateway's registered Contact is for the gateway's
+        // extension, in its context (mod_sofia's `extension` and `context`).
+        let gateway = self.gateway_called(request);
+        let context = match &gateway {
+            Some(gateway) => gateway
+                .config
+                .context
+                .clone()
+                .unwrap_or_else(|| config.context.clone()),
+            None => user
+                .and_then(|u| u.variable("user_context"))
+                .unwrap_or(&config.context)
+                .to_owned(),
+        };
+        let destination = match &gateway {
+            Some(gateway) => gateway.config.extension.clone(),
+            None => req_user.clone(),
+        };
         let profile = CallerProfile {
             username: user.map(|u| u.id.as_str()).unwrap_or_default().into(),
             dialplan: config.dialplan.as_str().into(),
@@ -237,7 +272,7 @@ impl Driver {
             caller_id_number: from_user.as_str().into(),
             network_addr: source.addr.ip().to_string().into(),
             ani: from_user.as_str().into(),
-            destination_number: req_user.as_str().into(),
+            destination_number: destination.as_str().into(),
             source: "mod_sip".into(),
             context: context.into(),
             chan_name: format!("sofia/{}/{from_user}@{from_host}", config.name).into(),
@@ -279,6 +314,13 @@ impl Driver {
         ];
         if let Some(contact) = h.get("Contact") {
             variables.push(("sip_contact_uri".into(), contact.to_owned()));
+        }
+        if let Some(gateway) = &gateway {
+            gateway
+                .calls_in
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            variables.push(("sip_gateway_name".into(), gateway.name().to_owned()));
+            variables.push(("sip_gateway".into(), gateway.name().to_owned()));
         }
         if let Some(user) = user {
             variables.push(("sip_authorized".into(), "true".into()));

@@ -16,9 +16,11 @@
 
 mod auth;
 mod calls;
+mod gateways;
 mod inbound;
 mod leg;
 mod outbound;
+mod redirect;
 mod register;
 
 use std::collections::hash_map::RandomState;
@@ -63,6 +65,9 @@ fn policy() -> Policy {
 /// How often answered calls are checked for a media timeout (`rtp-timeout-sec`).
 const MEDIA_CHECK: Duration = Duration::from_secs(1);
 
+/// How long a stopping driver waits for its gateways' unregisters to be answered.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+
 /// The `Allow` header we send.
 pub const ALLOW: &str = "INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER, INFO";
 
@@ -91,6 +96,8 @@ pub struct Driver {
     rng: StdRng,
     /// Per-source INVITE counts in the current one-second window.
     invite_window: (Instant, HashMap<std::net::IpAddr, u32>),
+    /// The registrations of the profile's gateways.
+    gateways: gateways::Gateways,
 }
 
 impl Driver {
@@ -119,17 +126,16 @@ impl Driver {
             auth: auth::Authenticator::new(&profile.config, seed.rotate_left(17)),
             rng: StdRng::seed_from_u64(seed.rotate_left(31)),
             invite_window: (Instant::now(), HashMap::new()),
+            gateways: gateways::Gateways::default(),
             profile,
         };
+        driver.start_gateways();
         let mut buf = vec![0u8; 65536];
         let media_timeout = driver.profile.config.media_timeout;
         let mut media_check = tokio::time::interval(MEDIA_CHECK);
         loop {
             driver.drain();
-            let wake = driver
-                .layer
-                .poll_timeout()
-                .unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
+            let wake = driver.next_wake();
             tokio::select! {
                 _ = stop.changed() => break,
                 received = recv_udp(driver.udp.as_ref(), &mut buf) => {
@@ -139,9 +145,46 @@ impl Driver {
                 }
                 Some(event) = tcp_rx.recv() => driver.handle_tcp(event),
                 Some(command) = commands.recv() => driver.handle_command(command),
-                _ = tokio::time::sleep_until(wake.into()) => driver.layer.handle_timeout(Instant::now()),
+                _ = tokio::time::sleep_until(wake.into()) => driver.handle_timers(),
                 _ = media_check.tick(), if !media_timeout.is_zero() => driver.check_media(media_timeout),
             }
+        }
+        driver.unregister_gateways(&mut buf).await;
+    }
+
+    /// When the transaction layer or a gateway wants to run next.
+    fn next_wake(&mut self) -> Instant {
+        [self.layer.poll_timeout(), self.gateways.poll_timeout()]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or_else(|| Instant::now() + Duration::from_secs(3600))
+    }
+
+    fn handle_timers(&mut self) {
+        let now = Instant::now();
+        self.layer.handle_timeout(now);
+        self.handle_gateway_timers(now);
+    }
+
+    /// Unregisters the gateways on the way out, waiting at most [`SHUTDOWN_GRACE`] for
+    /// the answers (a challenge to an unregister is answered within that time too).
+    async fn unregister_gateways(&mut self, buf: &mut [u8]) {
+        if !self.stop_gateways() {
+            return;
+        }
+        let deadline = Instant::now() + SHUTDOWN_GRACE;
+        while self.gateways.awaiting_answers() && Instant::now() < deadline {
+            let wake = self.next_wake().min(deadline);
+            tokio::select! {
+                received = recv_udp(self.udp.as_ref(), buf) => {
+                    if let Some((count, source)) = received {
+                        self.handle_bytes(&buf[..count], Peer { transport: Transport::Udp, addr: source });
+                    }
+                }
+                _ = tokio::time::sleep_until(wake.into()) => self.handle_timers(),
+            }
+            self.drain();
         }
     }
 
@@ -231,6 +274,7 @@ impl Driver {
                 busy = true;
                 self.handle_event(event);
             }
+            busy |= self.drain_gateways();
             if !busy {
                 return;
             }
@@ -278,6 +322,12 @@ impl Driver {
                 request,
             } => self.handle_cancel(id, invite, &request),
             Event::Ack { request, .. } => self.handle_ack(&request),
+            Event::Response { id, response } if self.gateways.owns(id) => {
+                self.handle_gateway_response(id, &response)
+            }
+            Event::Timeout { id, .. } | Event::TransportError { id } if self.gateways.owns(id) => {
+                self.handle_gateway_timeout(id)
+            }
             Event::Response { id, response } => self.handle_response(id, response),
             Event::StrayResponse { response, source } => {
                 // A 2xx retransmitted after our INVITE transaction ended still needs an ACK.

@@ -13,7 +13,7 @@ use ferroswitch_sip::auth::{answer, best_challenge};
 use ferroswitch_sip::cause::sip_status_to_cause;
 use ferroswitch_sip::dialog::Dialog;
 use ferroswitch_sip::message::{
-    CSeq, Message, Method, NameAddr, NewRequest, Request, Response, SipUri, Uri,
+    CSeq, Message, Method, NameAddr, NewRequest, Request, Response, SipUri, Uri, Via,
 };
 use ferroswitch_sip::transaction::{Peer, TransactionId, Transport};
 use rand::RngCore;
@@ -33,6 +33,7 @@ impl Driver {
             caller_name,
             caller_number,
             media,
+            gateway,
         } = dial;
         let config = &self.profile.config;
         let (codecs, codec_loaded) =
@@ -65,6 +66,8 @@ impl Driver {
                 provisional: false,
                 cancelled: false,
                 cancel_sent: false,
+                gateway,
+                redirects: 0,
             },
         );
     }
@@ -88,7 +91,23 @@ impl Driver {
         } else {
             number
         };
-        let mut from = NameAddr::new(Uri::Sip(SipUri::new(host_ip).with_user(number.clone())));
+        // Through a gateway, From is the account's (from-user@from-domain) unless the
+        // gateway wants the caller's number in it (caller-id-in-from).
+        let from_uri = match &call.gateway {
+            Some(gateway) => {
+                let user = if gateway.config.caller_id_in_from {
+                    number.clone()
+                } else {
+                    gateway.config.from_user.clone()
+                };
+                match Uri::parse(&format!("sip:{}", gateway.config.from_domain)) {
+                    Ok(Uri::Sip(domain)) => domain.with_user(user),
+                    _ => SipUri::new(host_ip).with_user(user),
+                }
+            }
+            None => SipUri::new(host_ip).with_user(number.clone()),
+        };
+        let mut from = NameAddr::new(Uri::Sip(from_uri));
         if !name.is_empty() {
             from.display_name = Some(name);
         }
@@ -159,9 +178,13 @@ impl Driver {
             101..=199 => self.handle_provisional(&call_id, &response),
             200..=299 => self.handle_2xx(&call_id, &response),
             401 | 407 if self.retry_with_credentials(&call_id, &response) => {}
+            300..=399 if self.follow_redirect(&call_id, &response) => {}
             status => {
                 let session = self.calls.remove(&call_id).and_then(|c| {
                     c.media.close();
+                    if let Some(gateway) = &c.gateway {
+                        gateway.failed_calls_out.fetch_add(1, Ordering::Relaxed);
+                    }
                     c.session
                 });
                 if let Some(session) = session {
@@ -271,10 +294,17 @@ impl Driver {
         if call.auth_attempts > 0 {
             return false;
         }
-        let (Some(username), Some(password)) = (
-            session.variable("sip_auth_username"),
-            session.variable("sip_auth_password"),
-        ) else {
+        let credentials = match &call.gateway {
+            Some(gateway) => (
+                Some(gateway.config.username.clone()),
+                Some(gateway.config.password.clone()),
+            ),
+            None => (
+                session.variable("sip_auth_username"),
+                session.variable("sip_auth_password"),
+            ),
+        };
+        let (Some(username), Some(password)) = credentials else {
             let message = format!(
                 "call {call_id}: challenged with {} but the leg has no sip_auth_username/sip_auth_password",
                 response.status
@@ -300,8 +330,15 @@ impl Driver {
         retry
             .headers
             .push(credentials.header_name, credentials.header_value);
-        let seq = retry.headers.cseq().map(|c| c.seq).unwrap_or(1) + 1;
-        retry.headers.set(
+        self.resend_invite(call_id, retry, via);
+        true
+    }
+
+    /// Sends `invite` again in a new transaction: next CSeq, a fresh Via, and a fresh
+    /// offer, since the first transaction's offer died with it.
+    pub(super) fn resend_invite(&mut self, call_id: &str, mut invite: Request, via: Via) {
+        let seq = invite.headers.cseq().map(|c| c.seq).unwrap_or(1) + 1;
+        invite.headers.set(
             "CSeq",
             CSeq {
                 seq,
@@ -309,15 +346,14 @@ impl Driver {
             }
             .to_string(),
         );
-        retry.headers.set_first("Via", via.to_string());
-        // The offer goes again: the first transaction's offer died with it.
+        invite.headers.set_first("Via", via.to_string());
+        let Some(call) = self.calls.get_mut(call_id) else {
+            return;
+        };
         call.offer_answer =
             OfferAnswer::new(call.offer_answer.local().clone(), self.rng.next_u64() >> 2);
-        if let Some(call) = self.calls.get_mut(call_id) {
-            retry.body = call.offer_answer.create_offer().to_string().into_bytes();
-        }
-        self.start_invite(call_id, retry);
-        true
+        invite.body = call.offer_answer.create_offer().to_string().into_bytes();
+        self.start_invite(call_id, invite);
     }
 
     /// A Via with a fresh branch for an ACK of a 2xx, which is its own transaction (RFC 3261

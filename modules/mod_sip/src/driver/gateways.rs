@@ -1,0 +1,284 @@
+//! The driver's side of gateway registrations: it runs each registering gateway's
+//! [`Registration`], sends its REGISTERs in client transactions to the register-proxy,
+//! routes their responses and timeouts back, publishes each change into the shared
+//! [`Gateway`] and fires `CUSTOM sofia::gateway_state` with mod_sofia's headers.
+
+use std::collections::HashMap;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::Arc;
+use std::time::Instant;
+
+use ferroswitch_abi::{Event, LogLevel};
+use ferroswitch_sip::message::{NameAddr, Response, SipUri, Uri};
+use ferroswitch_sip::transaction::{Peer, TransactionId, Transport};
+use rand::RngCore;
+
+use super::Driver;
+use crate::gateway::registration::{Output, Registration, RegistrationParams, StateChange};
+use crate::gateway::{Gateway, GatewayState, Snapshot};
+
+/// One registering gateway as the driver runs it.
+pub(super) struct GatewayRunner {
+    shared: Arc<Gateway>,
+    registration: Registration,
+}
+
+/// Every registering gateway of a profile, and which transaction is whose.
+#[derive(Default)]
+pub(super) struct Gateways {
+    runners: Vec<GatewayRunner>,
+    by_transaction: HashMap<TransactionId, usize>,
+}
+
+impl Gateways {
+    /// Whether transaction `tx` is a gateway's REGISTER.
+    pub(super) fn owns(&self, tx: TransactionId) -> bool {
+        self.by_transaction.contains_key(&tx)
+    }
+
+    /// The earliest refresh or retry.
+    pub(super) fn poll_timeout(&self) -> Option<Instant> {
+        self.runners
+            .iter()
+            .filter_map(|runner| runner.registration.poll_timeout())
+            .min()
+    }
+
+    /// Whether a REGISTER is still waiting for its answer.
+    pub(super) fn awaiting_answers(&self) -> bool {
+        !self.by_transaction.is_empty()
+    }
+}
+
+impl Driver {
+    /// Builds the registrations of the profile's registering gateways and sends their first
+    /// REGISTERs.
+    pub(super) fn start_gateways(&mut self) {
+        let now = Instant::now();
+        let via = self.our_via(Transport::Udp);
+        let host = self.profile.config.advertised_sip_ip().to_string();
+        let user_agent = self.profile.config.user_agent.clone();
+        for shared in self.profile.gateways.clone() {
+            let config = &shared.config;
+            if !config.register {
+                continue;
+            }
+            // The config checked both: the realm parses as a host and the Contact is ours.
+            let (Ok(request_uri), Ok(aor), Ok(contact)) = (
+                Uri::parse(&format!("sip:{}", config.realm)),
+                NameAddr::parse(&config.register_from()),
+                NameAddr::parse(&shared.contact),
+            ) else {
+                self.log(
+                    LogLevel::Err,
+                    &format!("gateway {}: unusable realm or contact", config.name),
+                );
+                continue;
+            };
+            let params = RegistrationParams {
+                gateway: config.name.clone(),
+                request_uri,
+                aor,
+                contact,
+                via: via.clone(),
+                call_id: format!(
+                    "{:016x}{:016x}@{host}",
+                    self.rng.next_u64(),
+                    self.rng.next_u64()
+                ),
+                username: config.username.clone(),
+                password: config.password.clone(),
+                expire_seconds: config.expire_seconds,
+                retry_seconds: config.retry_seconds,
+                user_agent: user_agent.clone(),
+            };
+            let mut registration = Registration::new(params, self.rng.next_u64());
+            registration.handle_start(now);
+            self.gateways.runners.push(GatewayRunner {
+                shared,
+                registration,
+            });
+        }
+    }
+
+    /// Sends what the registrations want sent and publishes their changes; true when there
+    /// was anything.
+    pub(super) fn drain_gateways(&mut self) -> bool {
+        let mut busy = false;
+        for index in 0..self.gateways.runners.len() {
+            while let Some(output) = self.gateways.runners[index].registration.poll_output() {
+                busy = true;
+                match output {
+                    Output::Transmit(request) => self.send_register(index, request),
+                    Output::State(change) => self.publish_gateway(index, &change),
+                }
+            }
+        }
+        busy
+    }
+
+    /// Routes a response of transaction `tx` to its gateway.
+    pub(super) fn handle_gateway_response(&mut self, tx: TransactionId, response: &Response) {
+        let Some(&index) = self.gateways.by_transaction.get(&tx) else {
+            return;
+        };
+        if response.status >= 200 {
+            self.gateways.by_transaction.remove(&tx);
+        }
+        self.gateways.runners[index]
+            .registration
+            .handle_response(Instant::now(), response);
+    }
+
+    /// Transaction `tx` of a gateway ended without a final response.
+    pub(super) fn handle_gateway_timeout(&mut self, tx: TransactionId) {
+        if let Some(index) = self.gateways.by_transaction.remove(&tx) {
+            self.gateways.runners[index]
+                .registration
+                .handle_transaction_timeout(Instant::now());
+        }
+    }
+
+    /// Refreshes and retries that are due.
+    pub(super) fn handle_gateway_timers(&mut self, now: Instant) {
+        for runner in &mut self.gateways.runners {
+            runner.registration.handle_timeout(now);
+        }
+    }
+
+    /// Unregisters every registered gateway; true when some unregister waits for an answer.
+    pub(super) fn stop_gateways(&mut self) -> bool {
+        let now = Instant::now();
+        for runner in &mut self.gateways.runners {
+            runner.registration.handle_stop(now);
+        }
+        self.drain();
+        self.gateways.awaiting_answers()
+    }
+
+    fn send_register(&mut self, index: usize, request: ferroswitch_sip::message::Request) {
+        let now = Instant::now();
+        let proxy = self.gateways.runners[index]
+            .shared
+            .config
+            .register_proxy
+            .clone();
+        let name = self.gateways.runners[index].shared.name().to_owned();
+        let sent = match resolve(&proxy) {
+            Ok(addr) => {
+                let peer = Peer {
+                    transport: Transport::Udp,
+                    addr,
+                };
+                self.layer
+                    .send_request(now, request, peer)
+                    .map_err(|error| error.to_string())
+            }
+            Err(error) => Err(error),
+        };
+        match sent {
+            Ok(tx) => {
+                self.gateways.by_transaction.insert(tx, index);
+            }
+            Err(error) => {
+                self.log(
+                    LogLevel::Err,
+                    &format!("gateway {name}: cannot send REGISTER to {proxy}: {error}"),
+                );
+                self.gateways.runners[index]
+                    .registration
+                    .handle_transaction_timeout(now);
+            }
+        }
+    }
+
+    fn publish_gateway(&mut self, index: usize, change: &StateChange) {
+        let runner = &self.gateways.runners[index];
+        let registration = &runner.registration;
+        let shared = Arc::clone(&runner.shared);
+        let before = shared.snapshot();
+        let up_since = match (before.status, change.status) {
+            (crate::gateway::GatewayStatus::Up, crate::gateway::GatewayStatus::Up) => {
+                before.up_since
+            }
+            (_, crate::gateway::GatewayStatus::Up) => Some(Instant::now()),
+            _ => None,
+        };
+        shared.publish(Snapshot {
+            state: change.state,
+            status: change.status,
+            granted_seconds: registration.granted_seconds(),
+            failures: registration.failures(),
+            next_register: registration.poll_timeout(),
+            up_since,
+        });
+        let name = shared.name();
+        let proxy = shared.config.register_proxy.host_port();
+        match (change.state, change.sip_status) {
+            (GatewayState::Trying, _) => {
+                self.log(LogLevel::Notice, &format!("Registering {name} at {proxy}"));
+            }
+            (GatewayState::Reged, _) => self.log(LogLevel::Info, &format!("{name} registered")),
+            (GatewayState::Failed, Some(status)) => self.log(
+                LogLevel::Err,
+                &format!(
+                    "{name} Registration Failed with status {} [{status}]. failure #{}",
+                    change.phrase.as_deref().unwrap_or(""),
+                    registration.failures()
+                ),
+            ),
+            (GatewayState::Timeout, _) => self.log(
+                LogLevel::Warning,
+                &format!("Timeout Registering {name}: no answer from {proxy}"),
+            ),
+            (GatewayState::FailWait, _) => {
+                let wait = registration.poll_timeout().map_or(0, |at| {
+                    at.saturating_duration_since(Instant::now()).as_secs()
+                });
+                self.log(
+                    LogLevel::Warning,
+                    &format!("{name} Failed Registration, setting retry to {wait} seconds."),
+                );
+            }
+            (GatewayState::Unregister, _) => {
+                self.log(LogLevel::Notice, &format!("UN-Registering {name}"));
+            }
+            _ => {}
+        }
+        let mut event = Event::custom("sofia::gateway_state");
+        event.add_header("Gateway", name);
+        event.add_header("State", change.state.as_str());
+        event.add_header("Ping-Status", change.status.as_str());
+        if let Some(phrase) = change.phrase.as_deref().filter(|p| !p.is_empty()) {
+            event.add_header("Phrase", phrase);
+        }
+        if let Some(status) = change.sip_status {
+            event.add_header("Status", &status.to_string());
+        }
+        self.profile.host.fire_event(event);
+    }
+}
+
+/// The address of a proxy URI (5060 by default). A host name is looked up with the
+/// system resolver, off the runtime's other tasks (`block_in_place`) since the lookup
+/// blocks.
+pub(super) fn resolve(uri: &SipUri) -> Result<SocketAddr, String> {
+    let host = uri.host.trim_start_matches('[').trim_end_matches(']');
+    let port = uri.port.unwrap_or(5060);
+    if let Ok(ip) = host.parse() {
+        return Ok(SocketAddr::new(ip, port));
+    }
+    let lookup = || {
+        (host, port)
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut addrs| addrs.next())
+    };
+    let found = match tokio::runtime::Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(lookup)
+        }
+        _ => lookup(),
+    };
+    found.ok_or_else(|| format!("cannot resolve {host}"))
+}

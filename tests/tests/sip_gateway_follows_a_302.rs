@@ -1,0 +1,69 @@
+//! An outbound leg whose far end answers 302 ACKs it and sends the INVITE again to the
+//! Contact; the call is answered there.
+
+use ferroswitch_tests::sip::{free_sip_port, scenario, sip_profile_with_gateways, start, Sipp};
+use ferroswitch_tests::{wait_until, TestConf};
+
+#[test]
+fn a_302_is_followed_to_its_contact() {
+    let redirecting_port = free_sip_port();
+    let target_port = free_sip_port();
+    let conf = TestConf::new().modules(&["mod_dialplan_xml", "mod_dptools", "mod_sip"]);
+    conf.dialplan(&[(
+        "public.xml",
+        r#"<include>
+  <context name="public">
+    <extension name="out">
+      <condition field="destination_number" expression="^out$">
+        <action application="bridge" data="sofia/gateway/provider/5551234"/>
+      </condition>
+    </extension>
+  </context>
+</include>
+"#,
+    )]);
+    let port = sip_profile_with_gateways(
+        &conf,
+        r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
+        &format!(
+            r#"<gateway name="provider">
+  <param name="proxy" value="127.0.0.1:{redirecting_port}"/>
+</gateway>"#
+        ),
+    );
+    let mut switch = start(&conf);
+    let redirecting = Sipp::uas(
+        redirecting_port,
+        &[
+            "-sf",
+            scenario("uas_302.xml").to_str().expect("a UTF-8 path"),
+            "-key",
+            "redirect_port",
+            &target_port.to_string(),
+        ],
+    )
+    .spawn();
+    let target = Sipp::uas(target_port, &["-sn", "uas"]).spawn();
+
+    let caller = Sipp::uac(port, &["-sn", "uac", "-s", "out"]).run();
+    let redirecting = redirecting.wait();
+    let target = target.wait();
+    assert!(
+        caller.success,
+        "the call is answered after the redirect: {}",
+        caller.report
+    );
+    assert!(
+        redirecting.success,
+        "the 302 is ACKed: {}",
+        redirecting.report
+    );
+    assert!(
+        target.success,
+        "the Contact gets the call: {}",
+        target.report
+    );
+    wait_until("both SIP channels to go away", || {
+        !switch.api("show channels").contains("sofia/")
+    });
+}

@@ -1,0 +1,104 @@
+//! A gateway with `register=true` registers at its provider (sipp as a registrar that
+//! challenges with 401 and checks the digest with verifyauth), reaches REGED with the
+//! expiry the registrar granted, shows so in `sofia status`, `sofia status gateway` and
+//! `sofia status gateway <name>`, and fires `CUSTOM sofia::gateway_state` on the way.
+
+use ferroswitch_tests::sip::{free_sip_port, sip_profile_with_gateways, start, Sipp};
+use ferroswitch_tests::{module_file, wait_until, EslClient, TestConf};
+
+#[test]
+fn a_challenged_registration_reaches_reged() {
+    module_file("mod_event_socket");
+    let registrar_port = free_sip_port();
+    let conf = TestConf::new().modules(&["mod_sip", "mod_event_socket"]);
+    let esl_port = conf.event_socket("");
+    sip_profile_with_gateways(
+        &conf,
+        "",
+        &format!(
+            r#"<gateway name="provider">
+  <param name="username" value="gw-user"/>
+  <param name="password" value="secret"/>
+  <param name="realm" value="far.example"/>
+  <param name="proxy" value="127.0.0.1:{registrar_port}"/>
+  <param name="register" value="true"/>
+  <param name="expire-seconds" value="3600"/>
+</gateway>"#
+        ),
+    );
+    let mut switch = start(&conf);
+    let mut events = EslClient::connect_authed(esl_port, "ClueCon");
+    events.command("event plain CUSTOM sofia::gateway_state");
+
+    // The first REGISTER went out at load; its retransmissions reach the registrar once it
+    // listens.
+    let registrar = Sipp::uas(
+        registrar_port,
+        &[
+            "-sf",
+            ferroswitch_tests::sip::scenario("registrar_challenge.xml")
+                .to_str()
+                .expect("a UTF-8 path"),
+        ],
+    )
+    .run();
+    assert!(
+        registrar.success,
+        "the registrar accepts the digest: {}",
+        registrar.report
+    );
+
+    let reged = events.next_event("sofia::gateway_state REGED", |event| {
+        event.header("Event-Subclass") == Some("sofia::gateway_state")
+            && event.header("State") == Some("REGED")
+    });
+    assert_eq!(reged.header("Gateway"), Some("provider"));
+    assert_eq!(reged.header("Ping-Status"), Some("UP"));
+
+    wait_until("the gateway to be REGED", || {
+        switch.api("sofia status gateway").contains("REGED")
+    });
+    let table = switch.api("sofia status gateway");
+    let row = table
+        .lines()
+        .find(|line| line.contains("test::provider"))
+        .unwrap_or_else(|| panic!("a row for test::provider: {table}"));
+    assert!(row.contains("sip:gw-user@far.example"), "{row}");
+    assert!(row.contains("\tREGED\t"), "{row}");
+    assert!(
+        table.ends_with("1 gateway: Inbound(Failed/Total): 0/0,Outbound(Failed/Total):0/0"),
+        "{table}"
+    );
+
+    let details = switch.api("sofia status gateway provider");
+    for expected in [
+        "Name    \tprovider",
+        "Profile \ttest",
+        "Realm   \tfar.example",
+        "Username\tgw-user",
+        "Password\tyes",
+        "Expires \t3600",
+        "Freq    \t600",
+        "State   \tREGED",
+        "Status  \tUP",
+    ] {
+        assert!(details.contains(expected), "{expected:?} in {details}");
+    }
+    assert!(
+        details.contains(";gw=provider>"),
+        "the registered Contact names the gateway: {details}"
+    );
+    let status = switch.api("sofia status");
+    assert!(
+        status.lines().any(|line| line.contains("test::provider")
+            && line.contains("gateway")
+            && line.ends_with("REGED")),
+        "{status}"
+    );
+    assert!(
+        switch
+            .api("sofia status gateway nosuch")
+            .contains("Invalid Gateway"),
+        "an unknown gateway is named as such"
+    );
+}
