@@ -25,6 +25,8 @@ const RATES: &[u64] = &[
 /// Calls per step: this long at the step's rate.
 const STEP: Duration = Duration::from_secs(10);
 const HOLD: Duration = Duration::from_secs(1);
+/// The share of a step's target rate that must be achieved for the step to count.
+const MIN_RATE_KEPT: f64 = 0.9;
 
 pub fn run(workspace: &Workspace) -> Result<(), Error> {
     let binary = workspace.ferroswitch(Profile::Release);
@@ -61,9 +63,15 @@ fn ramp(binary: &Path, media: CallerMedia) -> Result<(), Error> {
         if step.callee.failed > 0 && !step.callee.errors.is_empty() {
             println!("  sipp callee errors (tail):\n{}", step.callee.errors);
         }
-        // The caller sees each call end to end; the callee's own failures (a retransmission
-        // it did not expect) are printed, but do not end the ramp.
-        if !step.caller.clean() || step.caller.successful < step.calls {
+        // A clean step: every call succeeded end to end, the callee saw no failure (a
+        // retransmission means the switch answered late), and the rate was kept (sipp stretches
+        // a step when calls take too long to complete).
+        let kept_rate = step.achieved >= rate as f64 * MIN_RATE_KEPT;
+        if !step.caller.clean()
+            || step.caller.successful < step.calls
+            || step.callee.failed > 0
+            || !kept_rate
+        {
             if !step.caller.errors.is_empty() {
                 println!("  sipp caller errors (tail):\n{}", step.caller.errors);
             }
@@ -79,7 +87,7 @@ fn ramp(binary: &Path, media: CallerMedia) -> Result<(), Error> {
     }
     match best {
         Some((rate, achieved)) => println!(
-            "sip calls ({label}): highest clean step {rate} calls/s target ({achieved:.0} calls/s achieved), 0 failed"
+            "sip calls ({label}): highest clean step {rate} calls/s target ({achieved:.0} calls/s achieved), 0 failed calls, no callee failures"
         ),
         None => println!("sip calls ({label}): even {} calls/s had failures", RATES[0]),
     }
