@@ -1,5 +1,6 @@
 //! The dialplan shipped in `conf/dialplan` compiles; its 9196 is an echo test and its 9664
 //! plays music on hold (a generated tune): a caller recording what 9664 plays hears it.
+//! Outside numbers route to the default gateway.
 
 use std::path::Path;
 
@@ -37,6 +38,14 @@ fn the_shipped_default_context_echoes_on_9196_and_plays_music_on_9664() {
     assert!(
         output.ends_with(
             "result: extension echo, number 9196, 2 application(s)\n  1. answer\n  2. echo"
+        ),
+        "{output}"
+    );
+    // Outside numbers go to the caller's default gateway.
+    let output = switch.api("route_test default 12125550123");
+    assert!(
+        output.ends_with(
+            "result: extension outbound_via_gateway, number 12125550123, 2 application(s)\n  1. set hangup_after_bridge=true\n  2. bridge sofia/gateway/${default_gateway}/12125550123"
         ),
         "{output}"
     );

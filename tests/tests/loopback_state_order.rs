@@ -30,8 +30,10 @@ fn both_legs_follow_the_state_machine_and_events_keep_order() {
     let a = switch.originate("loopback/^^;answer;park/default/inline", "&park()");
     let b = switch.far_leg(&a);
     assert_eq!(b.len(), 36, "the A leg names its B leg: {b}");
-    // Under load the B leg may still be on its way to park; kill only once it is there.
+    // Under load either leg may still be on its way to park (the A leg starts &park() only
+    // after originate has returned); kill only once both are there.
     switch.wait_for_application(&b, "park");
+    switch.wait_for_application(&a, "park");
     assert_eq!(switch.api(&format!("uuid_kill {a}")), "+OK");
     wait_until("both legs to be destroyed", || {
         let records = Recorded::read_all(&conf.event_file());

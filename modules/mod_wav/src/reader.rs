@@ -16,7 +16,7 @@ const SMALLEST_HEADER: u64 = 44;
 /// An open WAV file, positioned at some sample frame.
 pub struct WavFileReader {
     path: String,
-    hound: WavReader<StrictEof<BufReader<File>>>,
+    hound: WavReader<BufReader<StrictEof<File>>>,
     spec: AudioSpec,
     frames: u32,
 }
@@ -30,8 +30,10 @@ impl WavFileReader {
             _ => Error::failed(format!("{path}: cannot open: {error}")),
         })?;
         let file_bytes = file.metadata().map(|meta| meta.len()).ok();
+        // The buffer goes outside: hound reads two bytes per sample, and those are served from
+        // it; StrictEof only sees the buffer's refills, where a file's end shows.
         let hound = contain(path, "reading the header", || {
-            WavReader::new(StrictEof(BufReader::new(file)))
+            WavReader::new(BufReader::new(StrictEof(file)))
         })?
         .map_err(|error| header_error(path, error))?;
 

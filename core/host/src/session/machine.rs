@@ -26,7 +26,12 @@ pub fn run(core: Core, session: SessionRef) {
                 continue;
             }
         };
-        session.fire_event(core, "CHANNEL_STATE", |_| {});
+        // The channel may already have moved on (an answer sets EXECUTE from another
+        // thread); the event reports the state this thread is entering.
+        session.fire_event(core, "CHANNEL_STATE", |event| {
+            event.set_header("Channel-State", state.name());
+            event.set_header("Channel-State-Number", &(state as u8).to_string());
+        });
         if run_handlers(core, &session, state) {
             standard(core, &session, state);
         }
