@@ -177,7 +177,7 @@ fn registrations(profile: &Profile) -> String {
         for (name, value) in [
             ("Call-ID:", binding.call_id.clone()),
             ("User:", aor.clone()),
-            ("Contact:", format!("\"\" <{}>", binding.contact)),
+            ("Contact:", format!("\"\" <{}>", binding.stored_contact())),
             ("Agent:", binding.user_agent.clone()),
             (
                 "Status:",

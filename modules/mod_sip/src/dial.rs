@@ -25,13 +25,7 @@ impl DialTarget {
             .split_once('/')
             .ok_or_else(|| format!("\"{dial_data}\" is not <profile>/<uri>"))?;
         let rest = rest.trim();
-        let (uri_text, path) = match rest.split_once(";fs_path=") {
-            Some((uri, path)) => (
-                uri,
-                Some(path.trim_start_matches('<').split('>').next().unwrap_or("")),
-            ),
-            None => (rest, None),
-        };
+        let (uri_text, path) = crate::nat::split_path(rest);
         let uri_text = if uri_text.starts_with("sip:") || uri_text.starts_with("sips:") {
             uri_text.to_owned()
         } else {
@@ -42,7 +36,7 @@ impl DialTarget {
             Ok(_) => return Err(format!("\"{uri_text}\": only sip: URIs can be dialled")),
             Err(error) => return Err(format!("\"{uri_text}\" is not a SIP URI: {error}")),
         };
-        let route = match path {
+        let route = match path.as_deref() {
             Some(path) => match Uri::parse(path) {
                 Ok(Uri::Sip(path)) => path,
                 _ => return Err(format!("fs_path \"{path}\" is not a SIP URI")),
@@ -140,6 +134,15 @@ mod tests {
             DialTarget::parse("internal/sip:1000@10.0.0.2:5060;fs_path=<sip:198.51.100.7:40000>")
                 .expect("valid");
         assert_eq!(target.uri.host, "10.0.0.2");
+        assert_eq!(
+            target.destination,
+            "198.51.100.7:40000".parse().expect("addr")
+        );
+        let target = DialTarget::parse(
+            "internal/sip:1000@10.0.0.2:5060;fs_nat=yes;fs_path=sip%3A1000%40198.51.100.7%3A40000",
+        )
+        .expect("valid");
+        assert_eq!(target.uri.to_string(), "sip:1000@10.0.0.2:5060");
         assert_eq!(
             target.destination,
             "198.51.100.7:40000".parse().expect("addr")

@@ -32,6 +32,7 @@ pub mod driver;
 pub mod endpoint;
 pub mod gateway;
 pub mod media;
+pub mod nat;
 pub mod profile;
 pub mod registrar;
 pub mod rtp;

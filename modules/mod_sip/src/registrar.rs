@@ -6,7 +6,7 @@
 //! the address the REGISTER arrived from (`received`), and when that differs from the
 //! Contact's host and port the dial string carries it as `fs_path`, so calls go to the
 //! address that works while the Request-URI stays what the phone registered (FreeSWITCH's
-//! `NDLB-received-in-nat-reg-contact` / `fs_path` behaviour).
+//! `fs_nat` / `fs_path` behaviour; see [`crate::nat`]).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -57,20 +57,19 @@ impl Binding {
             || port != self.received.port()
     }
 
+    /// The Contact as `sofia status profile <name> reg` shows it and calls use it: behind
+    /// NAT, with FreeSWITCH's `fs_nat=yes` and the `fs_path` to [`Self::received`].
+    pub fn stored_contact(&self) -> String {
+        if self.is_behind_nat() {
+            crate::nat::natted_contact(&self.contact, self.received, self.transport)
+        } else {
+            self.contact.clone()
+        }
+    }
+
     /// The dial string reaching this contact through `profile`.
     pub fn dial_string(&self, profile: &str) -> String {
-        let transport = match self.transport {
-            Transport::Tcp => ";transport=tcp",
-            _ => "",
-        };
-        if self.is_behind_nat() {
-            format!(
-                "sofia/{profile}/{};fs_path=<sip:{}{transport}>",
-                self.contact, self.received
-            )
-        } else {
-            format!("sofia/{profile}/{}", self.contact)
-        }
+        format!("sofia/{profile}/{}", self.stored_contact())
     }
 }
 
@@ -346,7 +345,7 @@ mod tests {
             .expect("applied");
         assert_eq!(
             bound[0].dial_string("internal"),
-            "sofia/internal/sip:1000@10.0.0.2:5060;fs_path=<sip:198.51.100.7:40000>"
+            "sofia/internal/sip:1000@10.0.0.2:5060;fs_nat=yes;fs_path=sip%3A1000%40198.51.100.7%3A40000"
         );
         let direct = Binding {
             contact: "sip:1000@198.51.100.7:40000".into(),
