@@ -25,6 +25,7 @@ pub mod args;
 pub mod background;
 pub mod broadcast;
 pub mod dtmf;
+pub mod hold;
 pub mod modules;
 pub mod originate;
 pub mod show;
@@ -61,6 +62,7 @@ pub fn commands() -> impl Iterator<Item = &'static CommandSpec> {
         background::COMMANDS,
         broadcast::COMMANDS,
         dtmf::COMMANDS,
+        hold::COMMANDS,
     ]
     .into_iter()
     .flatten()

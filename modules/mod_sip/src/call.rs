@@ -51,6 +51,13 @@ pub enum Command {
         /// The digit.
         dtmf: Dtmf,
     },
+    /// Put the answered peer on hold (a re-INVITE offering `a=sendonly`) or take it off.
+    Hold {
+        /// The leg.
+        call_id: String,
+        /// On (true) or off.
+        hold: bool,
+    },
 }
 
 /// A new outbound leg, for [`Command::Dial`].
@@ -187,6 +194,20 @@ impl ChannelIo for SipChannel {
             self.media.set_pacing(bridge_pacing(&session, bridged));
             return Ok(());
         }
+        if matches!(message.kind, MessageKind::HOLD | MessageKind::UNHOLD) {
+            // Either direction: once answered, both ends may re-INVITE.
+            if !session.is_answered() {
+                return Err(Error::new(
+                    ErrorKind::FAILED,
+                    "a SIP leg can be put on hold only once answered",
+                ));
+            }
+            self.profile.send(Command::Hold {
+                call_id: self.call_id.clone(),
+                hold: message.kind == MessageKind::HOLD,
+            });
+            return Ok(());
+        }
         if self.direction == Direction::Outbound {
             // Our peer answers an outbound leg; the core's answer/ringing requests are moot.
             return match message.kind {
@@ -244,12 +265,6 @@ impl ChannelIo for SipChannel {
                 return Err(Error::new(
                     ErrorKind::UNSUPPORTED,
                     "deflect (SIP REFER) is not implemented yet",
-                ))
-            }
-            MessageKind::HOLD | MessageKind::UNHOLD => {
-                return Err(Error::new(
-                    ErrorKind::UNSUPPORTED,
-                    "putting a SIP peer on hold (re-INVITE) is not implemented yet",
                 ))
             }
             MessageKind::DISPLAY | MessageKind::TRANSFER => {}

@@ -69,6 +69,73 @@ pub struct Call {
     pub gateway: Option<Arc<Gateway>>,
     /// Outbound: 3xx responses followed so far.
     pub redirects: u32,
+    /// Our re-INVITE in flight (hold or unhold); one at a time per dialog.
+    pub reinvite: Option<Reinvite>,
+    /// A hold (true) or unhold asked for while a re-INVITE was in flight; the latest wins.
+    pub queued_hold: Option<bool>,
+    /// Our REFER in flight or accepted (`deflect`).
+    pub refer: Option<Refer>,
+}
+
+/// A re-INVITE we sent.
+pub struct Reinvite {
+    /// Its transaction.
+    pub tx: TransactionId,
+    /// Its CSeq, for the ACK of its 2xx.
+    pub seq: u32,
+    /// Whether it puts the peer on hold.
+    pub hold: bool,
+    /// Offer/answer as it was before, put back if the peer refuses.
+    pub previous: OfferAnswer,
+}
+
+/// A REFER we sent to deflect the call.
+pub struct Refer {
+    /// Its transaction (cleared once answered).
+    pub tx: Option<TransactionId>,
+    /// Where the peer is asked to go.
+    pub target: String,
+}
+
+impl Call {
+    /// A leg in its first state, with nothing in flight beyond its INVITE.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        direction: Direction,
+        session: Option<Session>,
+        media: Arc<dyn MediaStream>,
+        offer_answer: OfferAnswer,
+        codec_loaded: bool,
+        local_tag: String,
+        peer: Peer,
+        state: LegState,
+    ) -> Self {
+        Call {
+            direction,
+            session,
+            media,
+            offer_answer,
+            local_sdp: None,
+            codec_loaded,
+            dialog: None,
+            local_tag,
+            invite: None,
+            invite_tx: None,
+            peer,
+            state,
+            target: None,
+            caller: (String::new(), String::new()),
+            auth_attempts: 0,
+            provisional: false,
+            cancelled: false,
+            cancel_sent: false,
+            gateway: None,
+            redirects: 0,
+            reinvite: None,
+            queued_hold: None,
+            refer: None,
+        }
+    }
 }
 
 /// Every leg of one profile.
@@ -85,6 +152,11 @@ impl Calls {
             self.by_transaction.insert(tx, call_id.clone());
         }
         self.by_call_id.insert(call_id, call);
+    }
+
+    /// The leg with `call_id`, to read.
+    pub fn get(&self, call_id: &str) -> Option<&Call> {
+        self.by_call_id.get(call_id)
     }
 
     /// The leg with `call_id`.

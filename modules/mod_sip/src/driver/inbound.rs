@@ -93,26 +93,20 @@ impl Driver {
         self.calls.insert(
             call_id.clone(),
             Call {
-                direction: Direction::Inbound,
-                session: None,
-                media: Arc::clone(&media),
-                offer_answer,
                 local_sdp,
-                codec_loaded,
                 dialog: Some(dialog),
-                local_tag,
                 invite: Some(request.clone()),
                 invite_tx: Some(id),
-                peer: source,
-                state: LegState::Proceeding,
-                target: None,
-                caller: (String::new(), String::new()),
-                auth_attempts: 0,
-                provisional: false,
-                cancelled: false,
-                cancel_sent: false,
-                gateway: None,
-                redirects: 0,
+                ..Call::new(
+                    Direction::Inbound,
+                    None,
+                    Arc::clone(&media),
+                    offer_answer,
+                    codec_loaded,
+                    local_tag,
+                    source,
+                    LegState::Proceeding,
+                )
             },
         );
         let io = channel_io(SipChannel::new(

@@ -239,6 +239,10 @@ impl Driver {
         let Some(call) = self.calls.get_mut(call_id) else {
             return self.respond(id, request, 481, "Call/Transaction Does Not Exist");
         };
+        if call.reinvite.is_some() {
+            // Ours is in flight: glare (RFC 3261 §14.2); the peer retries later.
+            return self.respond(id, request, 491, "Request Pending");
+        }
         if let Some(dialog) = call.dialog.as_mut() {
             if let Err(error) = dialog.handle_request(request) {
                 let (status, reason) = error.status();
@@ -320,6 +324,9 @@ impl Driver {
         let Some(call_id) = self.calls.call_of(id) else {
             return;
         };
+        if self.is_reinvite(&call_id, id) {
+            return self.handle_reinvite_timeout(&call_id);
+        }
         let Some(call) = self.calls.get_mut(&call_id) else {
             return;
         };

@@ -17,6 +17,7 @@
 mod auth;
 mod calls;
 mod gateways;
+mod hold;
 mod inbound;
 mod leg;
 mod outbound;
@@ -355,6 +356,7 @@ impl Driver {
             } => self.respond_to_invite(&call_id, status, &reason, sdp, contact),
             Command::Hangup { call_id, cause } => self.hangup(&call_id, cause),
             Command::Dtmf { call_id, dtmf } => self.send_info_dtmf(&call_id, dtmf),
+            Command::Hold { call_id, hold } => self.set_hold(&call_id, hold),
         }
     }
 

@@ -48,26 +48,19 @@ impl Driver {
         self.calls.insert(
             call_id,
             Call {
-                direction: Direction::Outbound,
-                session: Some(session),
-                media,
-                offer_answer,
-                local_sdp: None,
-                codec_loaded,
-                dialog: None,
-                local_tag,
-                invite: None,
-                invite_tx: None,
-                peer,
-                state: LegState::Idle,
                 target: Some(target),
                 caller: (caller_name, caller_number),
-                auth_attempts: 0,
-                provisional: false,
-                cancelled: false,
-                cancel_sent: false,
                 gateway,
-                redirects: 0,
+                ..Call::new(
+                    Direction::Outbound,
+                    Some(session),
+                    media,
+                    offer_answer,
+                    codec_loaded,
+                    local_tag,
+                    peer,
+                    LegState::Idle,
+                )
             },
         );
     }
@@ -166,6 +159,9 @@ impl Driver {
         let Some(call_id) = self.calls.call_of(tx) else {
             return;
         };
+        if self.is_reinvite(&call_id, tx) {
+            return self.handle_reinvite_response(&call_id, &response);
+        }
         let is_invite = response
             .headers
             .cseq()
@@ -358,7 +354,7 @@ impl Driver {
 
     /// A Via with a fresh branch for an ACK of a 2xx, which is its own transaction (RFC 3261
     /// §13.2.2.4) but is sent outside the transaction layer, so nothing else would add one.
-    fn ack_via(&mut self) -> ferroswitch_sip::message::Via {
+    pub(super) fn ack_via(&mut self) -> ferroswitch_sip::message::Via {
         let mut via = self.our_via(Transport::Udp);
         let branch = self.layer.next_branch();
         via.params.set("branch", Some(&branch));
@@ -381,7 +377,13 @@ impl Driver {
         let Some(call) = self.calls.get_mut(&call_id) else {
             return;
         };
-        if call.direction != Direction::Outbound {
+        // Either our INVITE or, on any leg, our latest re-INVITE.
+        let ours = call.direction == Direction::Outbound
+            || call
+                .dialog
+                .as_ref()
+                .is_some_and(|dialog| dialog.local_seq == Some(cseq.seq));
+        if !ours {
             return;
         }
         if let Some(dialog) = &call.dialog {
