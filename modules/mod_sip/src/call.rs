@@ -2,7 +2,8 @@
 //! [`Command`]s it queues for the profile's driver, which owns every piece of SIP state.
 //! Session threads never touch transactions or dialogs; they only ask.
 
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
 
 use ferroswitch_abi::{
     ChannelIo, ChannelMessage, ChannelState, Dtmf, Error, ErrorKind, FrameMeta, HangupCause,
@@ -58,7 +59,32 @@ pub enum Command {
         /// On (true) or off.
         hold: bool,
     },
+    /// Ask the answered peer to call `target` instead (a REFER, for `deflect`); progress
+    /// comes back on `reply`.
+    Deflect {
+        /// The leg.
+        call_id: String,
+        /// The Refer-To URI.
+        target: String,
+        /// Where the REFER's fate is told.
+        reply: mpsc::Sender<DeflectProgress>,
+    },
 }
+
+/// What became of a deflect's REFER, told to the session waiting in `deflect`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeflectProgress {
+    /// The peer accepted the REFER (202); its NOTIFYs tell how the new call goes.
+    Accepted,
+    /// A NOTIFY reported the new call answered: the leg hangs up with BLIND_TRANSFER.
+    Transferred,
+    /// The REFER was refused, or the new call failed, with this status.
+    Failed(u16),
+}
+
+/// How long `deflect` waits for the peer, as mod_sofia waits about ten seconds for the
+/// REFER's reply. A REFER accepted without a final NOTIFY by then counts as transferred.
+pub const DEFLECT_WAIT: Duration = Duration::from_secs(10);
 
 /// A new outbound leg, for [`Command::Dial`].
 pub struct Dial {
@@ -120,6 +146,80 @@ impl SipChannel {
             contact,
         });
     }
+}
+
+impl SipChannel {
+    /// Sends a REFER to `target` and waits (at most [`DEFLECT_WAIT`]) for its outcome, as
+    /// mod_sofia's `deflect` waits for the reply before the leg goes.
+    fn deflect(&self, session: &Session, target: &str) -> Result<(), Error> {
+        let target = refer_target(target, self.profile.config.sip_ip)?;
+        if !session.is_answered() {
+            return Err(Error::new(
+                ErrorKind::FAILED,
+                "deflect needs an answered call (use redirect before the answer)",
+            ));
+        }
+        let (reply, progress) = mpsc::channel();
+        self.profile.send(Command::Deflect {
+            call_id: self.call_id.clone(),
+            target: target.clone(),
+            reply,
+        });
+        let deadline = Instant::now() + DEFLECT_WAIT;
+        let mut accepted = false;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match progress.recv_timeout(left) {
+                Ok(DeflectProgress::Accepted) => accepted = true,
+                Ok(DeflectProgress::Transferred) => {
+                    // The driver hung up already; saying it again keeps the cause whatever
+                    // ran first.
+                    let _ = session.hangup(HangupCause::BLIND_TRANSFER);
+                    return Ok(());
+                }
+                Ok(DeflectProgress::Failed(status)) => {
+                    return Err(Error::new(
+                        ErrorKind::FAILED,
+                        format!("the transfer to {target} failed with {status}"),
+                    ))
+                }
+                // The call ended meanwhile (the peer's BYE): nothing is left to deflect.
+                Err(mpsc::RecvTimeoutError::Disconnected) if accepted => return Ok(()),
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(Error::hung_up(
+                        "the call ended before the REFER was answered",
+                    ))
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) if accepted => {
+                    let _ = session.hangup(HangupCause::BLIND_TRANSFER);
+                    return Ok(());
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    return Err(Error::new(
+                        ErrorKind::TIMEOUT,
+                        format!("no answer to the REFER to {target} within {DEFLECT_WAIT:?}"),
+                    ))
+                }
+            }
+        }
+    }
+}
+
+/// The Refer-To URI of `deflect <target>`: a SIP URI as given, or, as mod_sofia does, a bare
+/// user at the profile's SIP address.
+pub fn refer_target(target: &str, sip_ip: std::net::IpAddr) -> Result<String, Error> {
+    let target = target.trim();
+    if target.is_empty() {
+        return Err(Error::invalid_argument("deflect needs a destination"));
+    }
+    let uri = target.trim_start_matches('<').trim_end_matches('>');
+    if uri.contains(':') && (uri.starts_with("sip:") || uri.starts_with("sips:")) {
+        return Ok(uri.to_owned());
+    }
+    Ok(match sip_ip {
+        std::net::IpAddr::V6(ip) => format!("sip:{uri}@[{ip}]"),
+        std::net::IpAddr::V4(ip) => format!("sip:{uri}@{ip}"),
+    })
 }
 
 impl ChannelIo for SipChannel {
@@ -261,12 +361,7 @@ impl ChannelIo for SipChannel {
                     .join(", ");
                 self.respond(302, "Moved Temporarily", false, Some(contact));
             }
-            MessageKind::DEFLECT => {
-                return Err(Error::new(
-                    ErrorKind::UNSUPPORTED,
-                    "deflect (SIP REFER) is not implemented yet",
-                ))
-            }
+            MessageKind::DEFLECT => return self.deflect(&session, &message.text),
             MessageKind::DISPLAY | MessageKind::TRANSFER => {}
             _ => {
                 return Err(Error::new(
@@ -300,6 +395,28 @@ fn pacing_for(rtp_timer_name: Option<&str>, bridged: bool) -> Pacing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deflect_targets_are_sip_uris_or_users_at_our_address() {
+        let ip = "192.0.2.1".parse().expect("address");
+        assert_eq!(
+            refer_target("sip:2000@127.0.0.1:5090", ip).expect("valid"),
+            "sip:2000@127.0.0.1:5090"
+        );
+        assert_eq!(
+            refer_target("<sip:2000@example.org>", ip).expect("valid"),
+            "sip:2000@example.org"
+        );
+        assert_eq!(
+            refer_target("2000", ip).expect("valid"),
+            "sip:2000@192.0.2.1"
+        );
+        assert_eq!(
+            refer_target("2000", "2001:db8::1".parse().expect("address")).expect("valid"),
+            "sip:2000@[2001:db8::1]"
+        );
+        assert!(refer_target(" ", ip).is_err());
+    }
 
     #[test]
     fn bridged_legs_relay_on_arrival_unless_rtp_timer_name_says_otherwise() {

@@ -1,7 +1,7 @@
 //! The driver's table of call legs, by Call-ID, with the transactions that belong to them.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 
 use ferroswitch_abi::Session;
 use ferroswitch_media::sdp::{OfferAnswer, SessionDescription};
@@ -9,7 +9,7 @@ use ferroswitch_sip::dialog::Dialog;
 use ferroswitch_sip::message::Request;
 use ferroswitch_sip::transaction::{Peer, TransactionId};
 
-use crate::call::Direction;
+use crate::call::{DeflectProgress, Direction};
 use crate::dial::DialTarget;
 use crate::gateway::Gateway;
 use crate::media::MediaStream;
@@ -95,6 +95,8 @@ pub struct Refer {
     pub tx: Option<TransactionId>,
     /// Where the peer is asked to go.
     pub target: String,
+    /// The session waiting in `deflect`.
+    pub reply: mpsc::Sender<DeflectProgress>,
 }
 
 impl Call {

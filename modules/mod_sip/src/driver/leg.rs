@@ -327,6 +327,9 @@ impl Driver {
         if self.is_reinvite(&call_id, id) {
             return self.handle_reinvite_timeout(&call_id);
         }
+        if self.is_refer(&call_id, id) {
+            return self.handle_refer_timeout(&call_id);
+        }
         let Some(call) = self.calls.get_mut(&call_id) else {
             return;
         };

@@ -22,6 +22,7 @@ mod inbound;
 mod leg;
 mod outbound;
 mod redirect;
+mod refer;
 mod register;
 
 use std::collections::hash_map::RandomState;
@@ -58,6 +59,7 @@ fn policy() -> Policy {
             Method::Options,
             Method::Register,
             Method::Info,
+            Method::Notify,
         ],
         ..Policy::default()
     }
@@ -70,7 +72,7 @@ const MEDIA_CHECK: Duration = Duration::from_secs(1);
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
 /// The `Allow` header we send.
-pub const ALLOW: &str = "INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER, INFO";
+pub const ALLOW: &str = "INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER, INFO, NOTIFY";
 
 /// A seed for the transaction layer and nonces: std's hasher keys come from the OS.
 fn os_seed() -> u64 {
@@ -314,6 +316,7 @@ impl Driver {
                 Method::Register => self.handle_register(id, request, source),
                 Method::Bye => self.handle_bye(id, request),
                 Method::Info => self.handle_info(id, request),
+                Method::Notify => self.handle_notify(id, request),
                 Method::Options => self.handle_options(id, &request),
                 _ => self.respond(id, &request, 501, "Not Implemented"),
             },
@@ -357,6 +360,11 @@ impl Driver {
             Command::Hangup { call_id, cause } => self.hangup(&call_id, cause),
             Command::Dtmf { call_id, dtmf } => self.send_info_dtmf(&call_id, dtmf),
             Command::Hold { call_id, hold } => self.set_hold(&call_id, hold),
+            Command::Deflect {
+                call_id,
+                target,
+                reply,
+            } => self.send_refer(&call_id, target, reply),
         }
     }
 

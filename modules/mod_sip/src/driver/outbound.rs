@@ -162,6 +162,9 @@ impl Driver {
         if self.is_reinvite(&call_id, tx) {
             return self.handle_reinvite_response(&call_id, &response);
         }
+        if self.is_refer(&call_id, tx) {
+            return self.handle_refer_response(&call_id, &response);
+        }
         let is_invite = response
             .headers
             .cseq()
