@@ -50,6 +50,9 @@ pub struct ProfileConfig {
     pub dialplan: String,
     /// `auth-calls` (true): challenge INVITEs from addresses outside `apply-inbound-acl`.
     pub auth_calls: bool,
+    /// `aggressive-nat-detection` (false): also take a top Via that does not name the
+    /// packet's source as a sign of NAT (`sip_nat_detected`), not only a private Contact.
+    pub aggressive_nat_detection: bool,
     /// `apply-inbound-acl`: addresses whose calls need no digest (none by default).
     pub inbound_acl: Option<Acl>,
     /// `codec-prefs` (`PCMU,PCMA`): the codecs offered and accepted, in order.
@@ -94,6 +97,7 @@ impl ProfileConfig {
             context: "public".to_owned(),
             dialplan: "XML".to_owned(),
             auth_calls: true,
+            aggressive_nat_detection: false,
             inbound_acl: None,
             codec_prefs: DEFAULT_CODEC_PREFS
                 .iter()
@@ -149,6 +153,9 @@ impl ProfileConfig {
                 "context" => config.context = non_empty(param, value)?.to_owned(),
                 "dialplan" => config.dialplan = non_empty(param, value)?.to_owned(),
                 "auth-calls" => config.auth_calls = parse_bool(param, value)?,
+                "aggressive-nat-detection" => {
+                    config.aggressive_nat_detection = parse_bool(param, value)?
+                }
                 "apply-inbound-acl" => {
                     config.inbound_acl = if value.is_empty() {
                         None
@@ -387,6 +394,7 @@ mod tests {
 <param name="sip-port" value="5080"/>
 <param name="transports" value="udp"/>
 <param name="auth-calls" value="false"/>
+<param name="aggressive-nat-detection" value="true"/>
 <param name="codec-prefs" value="PCMA,PCMU@20i"/>
 <param name="timer-T1" value="250"/>
 <param name="apply-inbound-acl" value="loopback.auto"/>"#,
@@ -397,6 +405,7 @@ mod tests {
         assert_eq!(config.sip_port, 5080);
         assert!(config.udp && !config.tcp);
         assert!(!config.auth_calls);
+        assert!(config.aggressive_nat_detection);
         assert_eq!(config.codec_prefs, ["PCMA", "PCMU"]);
         assert_eq!(config.timers.timer_b, Duration::from_millis(250 * 64));
         assert!(config

@@ -12,10 +12,14 @@
 //! `fs_path` sends the INVITE (and the whole dialog) to the path instead of the Contact.
 //! The path is URL-encoded so it survives as one URI parameter; the older `fs_path=<sip:..>`
 //! form is read too.
+//!
+//! Calls from behind NAT are spotted as mod_sofia spots them for `sip_nat_detected`: a
+//! Contact naming a private (RFC 1918) address that is not where the INVITE came from, and,
+//! with `aggressive-nat-detection`, a top Via that does not name that address either.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
-use ferroswitch_sip::message::{unescape, SipUri, Uri};
+use ferroswitch_sip::message::{unescape, Request, SipUri, Uri, Via};
 use ferroswitch_sip::transaction::Transport;
 
 /// A registered Contact with the NAT parameters FreeSWITCH adds: `contact` as the phone wrote
@@ -33,6 +37,49 @@ pub fn natted_contact(contact: &str, received: SocketAddr, transport: Transport)
         "{contact};fs_nat=yes;fs_path={}",
         escape(&Uri::Sip(path).to_string())
     )
+}
+
+/// Why the sender of `request`, which came from `source`, looks to be behind NAT; `None`
+/// when it does not. `aggressive` adds mod_sofia's `aggressive-nat-detection` Via checks.
+pub fn detect(request: &Request, source: SocketAddr, aggressive: bool) -> Option<&'static str> {
+    if aggressive {
+        if let Ok(via) = request.headers.top_via() {
+            if let Some(reason) = via_mismatch(&via, source) {
+                return Some(reason);
+            }
+        }
+    }
+    let contacts = request.headers.contacts().ok()?;
+    let contact = contacts.iter().find_map(|contact| match contact {
+        ferroswitch_sip::message::Contact::Address(address) => address.uri.as_sip().cloned(),
+        ferroswitch_sip::message::Contact::Wildcard => None,
+    })?;
+    let host: IpAddr = contact
+        .host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .ok()?;
+    let private = match host {
+        IpAddr::V4(ip) => ip.is_private(),
+        IpAddr::V6(_) => false,
+    };
+    (private && host != source.ip()).then_some("private contact")
+}
+
+/// The top Via's disagreement with the packet's source, if any.
+fn via_mismatch(via: &Via, source: SocketAddr) -> Option<&'static str> {
+    if via.params.value("received").is_some() {
+        return Some("via received");
+    }
+    let host = via.host.trim_start_matches('[').trim_end_matches(']');
+    if host.parse::<IpAddr>().ok() != Some(source.ip()) {
+        return Some("via host");
+    }
+    if via.port.unwrap_or(5060) != source.port() {
+        return Some("via port");
+    }
+    None
 }
 
 /// A dial string's URI split into the Request-URI text and the `fs_path` URI (decoded), with
@@ -110,6 +157,32 @@ mod tests {
             natted_contact("sip:1000@10.0.0.2;ob", received, Transport::Tcp),
             "sip:1000@10.0.0.2;ob;fs_nat=yes;fs_path=sip%3A1000%40198.51.100.7%3A40000%3Bob%3Btransport%3Dtcp"
         );
+    }
+
+    fn invite(via: &str, contact: &str) -> Request {
+        let text = format!(
+            "INVITE sip:1@192.0.2.1 SIP/2.0\r\nVia: SIP/2.0/UDP {via};branch=z9hG4bK1\r\n\
+             From: <sip:a@b>;tag=1\r\nTo: <sip:1@192.0.2.1>\r\nCall-ID: c\r\n\
+             CSeq: 1 INVITE\r\nContact: <{contact}>\r\nContent-Length: 0\r\n\r\n"
+        );
+        match ferroswitch_sip::message::Message::parse(text.as_bytes()) {
+            Ok(ferroswitch_sip::message::Message::Request(request)) => request,
+            other => panic!("a request: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_private_contact_from_elsewhere_is_nat_and_via_checks_need_aggressive() {
+        let source: SocketAddr = "198.51.100.7:40000".parse().expect("address");
+        let natted = invite("192.168.1.50:5060", "sip:1000@192.168.1.50:5060");
+        assert_eq!(detect(&natted, source, false), Some("private contact"));
+        let public = invite("203.0.113.9:5060", "sip:1000@203.0.113.9:5060");
+        assert_eq!(detect(&public, source, false), None);
+        assert_eq!(detect(&public, source, true), Some("via host"));
+        let direct = invite("198.51.100.7:40000", "sip:1000@198.51.100.7:40000");
+        assert_eq!(detect(&direct, source, true), None);
+        let lan: SocketAddr = "192.168.1.50:5060".parse().expect("address");
+        assert_eq!(detect(&natted, lan, true), None, "on the same LAN");
     }
 
     #[test]

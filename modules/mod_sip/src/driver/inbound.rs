@@ -309,6 +309,17 @@ impl Driver {
         if let Some(contact) = h.get("Contact") {
             variables.push(("sip_contact_uri".into(), contact.to_owned()));
         }
+        // In-dialog requests go to `source` whatever the Contact says; the variable tells
+        // the dialplan, as mod_sofia's does.
+        if let Some(reason) =
+            crate::nat::detect(request, source.addr, config.aggressive_nat_detection)
+        {
+            self.log(
+                LogLevel::Debug,
+                &format!("INVITE from {}: NAT detected ({reason})", source.addr),
+            );
+            variables.push(("sip_nat_detected".into(), "true".into()));
+        }
         if let Some(gateway) = &gateway {
             gateway
                 .calls_in
