@@ -28,6 +28,39 @@ pub fn variable_header(name: &str) -> HeaderText {
     VARIABLES.text(name)
 }
 
+/// `variable_<name>` for the name of each of `items`, in order, handed to `each` with its
+/// item. A thread fires event after event for the same channel, so the names nearly always
+/// come in the order of its last call: each is first compared with the one kept in its place
+/// then, which costs less than hashing it.
+pub fn variable_headers<'a, T>(
+    items: &'a [T],
+    name: impl Fn(&T) -> &str,
+    mut each: impl FnMut(&'a T, HeaderText),
+) {
+    LAST_VARIABLES.with(|last| {
+        let mut last = last.borrow_mut();
+        for (index, item) in items.iter().enumerate() {
+            let name = name(item);
+            if let Some(kept) = last.get(index) {
+                if kept.get(VARIABLES.prefix.len()..) == Some(name) {
+                    each(item, RCow::Borrowed((*kept).into()));
+                    continue;
+                }
+            }
+            let header = VARIABLES.text(name);
+            if let RCow::Borrowed(kept) = &header {
+                let kept = kept.as_str();
+                if index < last.len() {
+                    last[index] = kept;
+                } else if index == last.len() {
+                    last.push(kept);
+                }
+            }
+            each(item, header);
+        }
+    });
+}
+
 /// `text` (an event name or subclass), borrowed once it has been seen before.
 pub fn event_name(text: &str) -> HeaderText {
     NAMES.text(text)
@@ -57,6 +90,8 @@ static NAMES: Table = Table {
 };
 
 thread_local! {
+    /// The `variable_<name>` headers of this thread's last [`variable_headers`], in order.
+    static LAST_VARIABLES: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
     static LOCAL_VARIABLES: RefCell<Kept> = RefCell::default();
     static LOCAL_NAMES: RefCell<Kept> = RefCell::default();
 }
@@ -184,6 +219,29 @@ mod tests {
             "variable_interned_mix"
         );
         assert_eq!(event_name("interned_mix").as_str(), "interned_mix");
+    }
+
+    #[test]
+    fn names_in_a_changed_order_still_get_their_own_header() {
+        let names = |list: &[&'static str]| {
+            let mut headers = Vec::new();
+            variable_headers(
+                list,
+                |name| name,
+                |name, header| {
+                    assert!(matches!(header, RCow::Borrowed(_)) || !name.is_empty());
+                    headers.push(header.as_str().to_owned());
+                },
+            );
+            headers
+        };
+        assert_eq!(names(&["ia", "ib"]), ["variable_ia", "variable_ib"]);
+        assert_eq!(names(&["ia", "ib"]), ["variable_ia", "variable_ib"]);
+        assert_eq!(
+            names(&["ib", "ic", "ia"]),
+            ["variable_ib", "variable_ic", "variable_ia"]
+        );
+        assert_eq!(names(&["ia"]), ["variable_ia"]);
     }
 
     #[test]

@@ -24,7 +24,7 @@ use crate::registry::Registered;
 pub use clock::{format_local, format_utc, micros_since_epoch};
 pub use header_text::{copy, number};
 pub use heartbeat::{heartbeat_event, start_heartbeat};
-pub use interned::{event_name, variable_header};
+pub use interned::{event_name, variable_header, variable_headers};
 pub use pool::{header_list, recycle};
 
 /// `0 years, 0 days, 1 hour, 2 minutes, 3 seconds, 4 milliseconds, 5 microseconds`, as

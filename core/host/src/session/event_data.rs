@@ -3,14 +3,14 @@
 //!
 //! Built on the call's own thread for each of the ~32 events a call fires, so header names and
 //! constant values are borrowed (`&'static str`), `variable_<name>` names are kept once for
-//! the process (see `events::variable_header`), and the header list is one the thread used
+//! the process (see `events::variable_headers`), and the header list is one the thread used
 //! before, stamped with the envelope first so nothing moves; only what the channel holds is
 //! copied.
 
 use ferroswitch_abi::{ChannelState, Event, HangupCause};
 
 use crate::core::Core;
-use crate::events::{copy, number, variable_header, EventBus, Stamped};
+use crate::events::{copy, number, variable_headers, EventBus, Stamped};
 
 use super::{ChannelData, SessionInner};
 
@@ -115,9 +115,13 @@ fn push_channel_data(event: &mut Event, channel: &ChannelData, uuid: &str) {
         .push_header("Caller-Screen-Bit", "true")
         .push_header("Caller-Privacy-Hide-Name", "false")
         .push_header("Caller-Privacy-Hide-Number", "false");
-    for (name, value) in &channel.variables {
-        event.push_header(variable_header(name), copy(value));
-    }
+    variable_headers(
+        &channel.variables,
+        |(name, _)| name,
+        |(_, value), header| {
+            event.push_header(header, copy(value));
+        },
+    );
 }
 
 /// Headers before the variables, at most, with room for a few the firing code adds (the
