@@ -13,8 +13,9 @@ use std::sync::{Mutex, PoisonError};
 /// Buffers the pool keeps, at most (a burst beyond this is freed as before).
 const MAX_POOLED: usize = 1024;
 
-/// Buffers a firing thread takes from the pool at once, and keeps at most.
-const STASH: usize = 4;
+/// Buffers a firing thread takes from the pool at once, and keeps at most: every call has a
+/// thread of its own, so one idle call holds at most one spare buffer.
+const STASH: usize = 2;
 
 /// A buffer grown past this by one huge event is not kept.
 const MAX_KEPT_CAPACITY: usize = 64 * 1024;

@@ -18,14 +18,16 @@ use abi_stable::std_types::{RCow, RString, RVec};
 use ferroswitch_abi::{Event, EventHeader, HeaderText};
 
 /// Lists kept per thread: one per event being built at once (a handler firing an event
-/// while another is delivered is the only nesting).
-const KEPT_LISTS: usize = 4;
+/// while another is delivered is the only nesting). Session threads outnumber cores by far
+/// (one per call), so what each keeps stays small: one list and the texts of ~2 events,
+/// ~12 KiB, what glibc would have kept in the thread's arena after freeing them anyway.
+const KEPT_LISTS: usize = 2;
 
 /// A list grown past this many headers by an unusual event is not kept.
 const MAX_KEPT_HEADERS: usize = 1024;
 
-/// Texts kept per thread: enough for two channel events.
-const KEPT_TEXTS: usize = 256;
+/// Texts kept per thread: enough for two channel events (~45 owned texts each).
+const KEPT_TEXTS: usize = 128;
 
 /// A text longer than this (a large variable) is not kept.
 const MAX_KEPT_TEXT: usize = 1024;
