@@ -5,8 +5,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use abi_stable::std_types::RString;
 
-use super::pool::owned_text;
-
 /// Microseconds since the Unix epoch.
 pub fn micros_since_epoch() -> u64 {
     SystemTime::now()
@@ -73,7 +71,7 @@ pub struct EventDates {
 thread_local! {
     /// The dates of the last second this thread stamped an event in: thousands of events
     /// share a second, and `localtime_r` takes a process-wide lock.
-    static DATES: RefCell<Option<(u64, String, String)>> = const { RefCell::new(None) };
+    static DATES: RefCell<Option<(u64, RString, RString)>> = const { RefCell::new(None) };
 }
 
 /// The dates for an event stamped at `micros`.
@@ -81,20 +79,16 @@ pub fn event_dates(micros: u64) -> EventDates {
     let second = micros / 1_000_000;
     DATES.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if !matches!(&*cache, Some((cached, _, _)) if *cached == second) {
-            *cache = Some((second, format_local(micros), format_utc(micros)));
-        }
-        match &*cache {
-            Some((_, local, utc)) => EventDates {
-                local: owned_text(local),
-                utc: owned_text(utc),
-            },
-            // Filled just above.
-            None => EventDates {
-                local: RString::new(),
-                utc: RString::new(),
-            },
-        }
+        let (local, utc) = match &*cache {
+            Some((cached, local, utc)) if *cached == second => (local.clone(), utc.clone()),
+            _ => {
+                let local = RString::from(format_local(micros));
+                let utc = RString::from(format_utc(micros));
+                *cache = Some((second, local.clone(), utc.clone()));
+                (local, utc)
+            }
+        };
+        EventDates { local, utc }
     })
 }
 

@@ -1,17 +1,14 @@
-//! Header values for events built on hot paths, without a copy where none is needed, and in
-//! a string the thread kept from an earlier event where one is (see `pool`).
+//! Header values for events built on hot paths, without a copy where none is needed.
 
 use abi_stable::std_types::RCow;
 use ferroswitch_abi::HeaderText;
-
-use super::pool::owned_text;
 
 /// `text`, copied unless empty (many caller-profile fields are).
 pub fn copy(text: &str) -> HeaderText {
     if text.is_empty() {
         RCow::Borrowed("".into())
     } else {
-        RCow::Owned(owned_text(text))
+        RCow::Owned(text.into())
     }
 }
 
@@ -31,7 +28,7 @@ pub fn number(value: u64) -> HeaderText {
     }
     // Only ASCII digits were written, so this never falls back.
     let text = std::str::from_utf8(&digits[start..]).unwrap_or("0");
-    RCow::Owned(owned_text(text))
+    RCow::Owned(text.into())
 }
 
 #[cfg(test)]

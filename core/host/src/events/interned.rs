@@ -114,7 +114,9 @@ impl Table {
         match local {
             Some(text) => RCow::Borrowed(text.into()),
             None => {
-                let mut text = super::pool::owned_text(self.prefix);
+                let mut text =
+                    abi_stable::std_types::RString::with_capacity(self.prefix.len() + key.len());
+                text.push_str(self.prefix);
                 text.push_str(key);
                 RCow::Owned(text)
             }

@@ -25,7 +25,7 @@ pub use clock::{format_local, format_utc, micros_since_epoch};
 pub use header_text::{copy, number};
 pub use heartbeat::{heartbeat_event, start_heartbeat};
 pub use interned::{event_name, variable_header, variable_headers};
-pub use pool::{header_list, owned_text, recycle};
+pub use pool::{header_list, recycle};
 
 /// `0 years, 0 days, 1 hour, 2 minutes, 3 seconds, 4 milliseconds, 5 microseconds`, as
 /// FreeSWITCH's `status` and HEARTBEAT word it.
@@ -207,7 +207,7 @@ impl EventBus {
                 );
             }
         }
-        pool::recycle(event);
+        pool::recycle(event.headers);
     }
 
     /// A new event named `name` carrying the envelope headers, with room for `capacity`
@@ -215,7 +215,7 @@ impl EventBus {
     /// headers never have to move behind it.
     pub fn stamp(&self, name: &str, capacity: usize) -> Stamped {
         let mut event = Event {
-            name: pool::owned_text(name),
+            name: name.into(),
             subclass: RString::new(),
             headers: pool::header_list(ENVELOPE_HEADERS + capacity),
             body: RString::new(),
