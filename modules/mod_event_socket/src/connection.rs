@@ -297,6 +297,8 @@ impl Writer {
     fn drain(&mut self) -> Option<&'static str> {
         let mut linger_until: Option<Instant> = None;
         let mut batch = String::new();
+        // Buffers of the event messages this writer was the last to hold.
+        let mut finished = Vec::new();
         loop {
             let first = match linger_until {
                 Some(deadline) => {
@@ -319,12 +321,13 @@ impl Writer {
             let mut backlog = false;
             while let Some(item) = next.take() {
                 items += 1;
-                match self.render(item, &mut linger_until, &mut batch) {
+                match self.render(item, &mut linger_until, &mut batch, &mut finished) {
                     Ok(()) if batch.len() < BATCH_BYTES => next = self.receiver.try_recv().ok(),
                     Ok(()) => backlog = true,
                     Err(notice) => end = Some(notice),
                 }
             }
+            self.context.hub.buffers.give(&mut finished);
             if !batch.is_empty() && self.stream.write_all(batch.as_bytes()).is_err() {
                 return None;
             }
@@ -340,16 +343,23 @@ impl Writer {
     }
 
     /// Appends what `item` sends to `batch`; `Err` ends the connection (with the disconnect
-    /// notice's text, if one is owed).
+    /// notice's text, if one is owed). The buffer of an event message no other client holds
+    /// any more goes to `finished`.
     fn render(
         &self,
         item: Outgoing,
         linger_until: &mut Option<Instant>,
         batch: &mut String,
+        finished: &mut Vec<String>,
     ) -> Result<(), Option<&'static str>> {
         match item {
             Outgoing::Text(text) => batch.push_str(&text),
-            Outgoing::Event(message) => batch.push_str(&message.text),
+            Outgoing::Event(message) => {
+                batch.push_str(message.text());
+                if let Some(message) = Arc::into_inner(message) {
+                    finished.push(message.into_buffer());
+                }
+            }
             Outgoing::Log(line) => batch.push_str(&log_data(&line.record())),
             Outgoing::ChannelDown { channel_name } => {
                 let linger = lock(&self.listener.state).linger;

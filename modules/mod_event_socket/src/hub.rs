@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use ferroswitch_abi::{Event, EventHandler, LogLevel, LogRecord, Logger};
 
+use crate::buffers::BufferPool;
 use crate::command::lock;
 use crate::subscription::ListenerState;
 
@@ -40,13 +41,25 @@ pub enum Outgoing {
 /// An event's whole message (envelope and body) in one format, as every client that asked
 /// for that format receives it.
 ///
-/// It is written on the firing thread, once per format, and shared: handing writers the
-/// finished text costs one allocation, where a copy of the event for them to write later cost
-/// two per header (and as many frees on another thread).
+/// It is written on the firing thread, once per format, into a buffer from the hub's
+/// [`BufferPool`], and shared: the writer that drops it last hands the buffer back.
 #[derive(Debug)]
 pub struct EventMessage {
+    buffer: String,
+    /// Where the message starts in `buffer` (see [`crate::format::envelope_into`]).
+    start: usize,
+}
+
+impl EventMessage {
     /// The message.
-    pub text: String,
+    pub fn text(&self) -> &str {
+        &self.buffer[self.start..]
+    }
+
+    /// The buffer it was written in, to be given back.
+    pub fn into_buffer(self) -> String {
+        self.buffer
+    }
 }
 
 /// A log record, owned, to be written later by a client's writer.
@@ -179,6 +192,8 @@ impl Latch {
 pub struct Hub {
     listeners: RwLock<Arc<[Arc<Listener>]>>,
     next_id: AtomicU64,
+    /// Buffers for event messages.
+    pub buffers: BufferPool,
 }
 
 impl Hub {
@@ -245,9 +260,9 @@ impl Hub {
             let route = lock(&listener.state).route(event);
             if let Some(format) = route.deliver {
                 let message = messages[format as usize].get_or_insert_with(|| {
-                    Arc::new(EventMessage {
-                        text: crate::format::envelope(format, event),
-                    })
+                    let mut buffer = self.buffers.take();
+                    let start = crate::format::envelope_into(&mut buffer, format, event);
+                    Arc::new(EventMessage { buffer, start })
                 });
                 listener.push(Outgoing::Event(Arc::clone(message)));
             }
@@ -346,8 +361,9 @@ mod tests {
         hub.handle_event(&heartbeat());
         assert!(matches!(
             all_queue.try_recv(),
-            Ok(Outgoing::Event(message)) if message.text.contains("text/event-plain")
-                && message.text.contains("Event-Name: HEARTBEAT")
+            Ok(Outgoing::Event(message)) if message.text().starts_with("Content-Length: ")
+                && message.text().contains("text/event-plain")
+                && message.text().contains("Event-Name: HEARTBEAT")
         ));
         assert!(none_queue.try_recv().is_err());
     }

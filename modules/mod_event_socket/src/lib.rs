@@ -19,6 +19,7 @@
 //! queues, so a client that does not read is dropped and never slows a call down.
 
 pub mod acl;
+pub mod buffers;
 pub mod command;
 pub mod config;
 pub mod connection;

@@ -8,6 +8,8 @@
 mod clock;
 mod header_text;
 mod heartbeat;
+mod interned;
+mod pool;
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,6 +24,8 @@ use crate::registry::Registered;
 pub use clock::{format_local, format_utc, micros_since_epoch};
 pub use header_text::{copy, number};
 pub use heartbeat::{heartbeat_event, start_heartbeat};
+pub use interned::{event_name, variable_header, variable_headers};
+pub use pool::{header_list, recycle};
 
 /// `0 years, 0 days, 1 hour, 2 minutes, 3 seconds, 4 milliseconds, 5 microseconds`, as
 /// FreeSWITCH's `status` and HEARTBEAT word it.
@@ -60,10 +64,58 @@ struct Subscribers {
     names: HashSet<String>,
 }
 
+/// An event that already carries the bus's envelope headers (see [`EventBus::stamp`]);
+/// headers pushed onto it come after them.
+#[derive(Debug)]
+pub struct Stamped(Event);
+
+impl Stamped {
+    /// The event itself.
+    pub fn into_event(self) -> Event {
+        self.0
+    }
+}
+
+impl std::ops::Deref for Stamped {
+    type Target = Event;
+
+    fn deref(&self) -> &Event {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Stamped {
+    fn deref_mut(&mut self) -> &mut Event {
+        &mut self.0
+    }
+}
+
+/// What [`EventBus::fire`] delivers: an [`Event`], which gets its envelope on the way, or a
+/// [`Stamped`] event, which has it already.
+pub trait Fireable {
+    /// The event with its envelope.
+    fn stamped(self, bus: &EventBus) -> Event;
+}
+
+impl Fireable for Event {
+    fn stamped(self, bus: &EventBus) -> Event {
+        bus.envelope(self)
+    }
+}
+
+impl Fireable for Stamped {
+    fn stamped(self, _bus: &EventBus) -> Event {
+        self.0
+    }
+}
+
 /// The bus.
 pub struct EventBus {
-    core_uuid: String,
-    hostname: String,
+    /// Borrowed by every event's `Core-UUID` header (kept for the life of the process, as
+    /// the bus is).
+    core_uuid: &'static str,
+    /// Borrowed by every event's `FreeSWITCH-Hostname` and `FreeSWITCH-Switchname`.
+    hostname: &'static str,
     sequence: AtomicU64,
     subscribers: RwLock<Arc<Subscribers>>,
 }
@@ -72,8 +124,8 @@ impl EventBus {
     /// An empty bus.
     pub fn new(core_uuid: String, hostname: String) -> Self {
         Self {
-            core_uuid,
-            hostname,
+            core_uuid: Box::leak(core_uuid.into_boxed_str()),
+            hostname: Box::leak(hostname.into_boxed_str()),
             sequence: AtomicU64::new(0),
             subscribers: RwLock::default(),
         }
@@ -124,13 +176,14 @@ impl EventBus {
         subscribers.any_all || subscribers.names.contains(name)
     }
 
-    /// Stamps the envelope headers on `event` and delivers it.
-    pub fn fire(&self, core: Core, event: Event) {
+    /// Stamps the envelope headers on `event` (unless it is [`Stamped`] already) and
+    /// delivers it.
+    pub fn fire(&self, core: Core, event: impl Fireable) {
         let subscribers = self.snapshot();
         if subscribers.list.is_empty() {
             return;
         }
-        let event = self.envelope(event);
+        let event = event.stamped(self);
         for subscriber in &subscribers.list {
             if !(subscriber.all || subscriber.names.contains(event.name.as_str())) {
                 continue;
@@ -154,12 +207,25 @@ impl EventBus {
                 );
             }
         }
+        pool::recycle(event.headers);
+    }
+
+    /// A new event named `name` carrying the envelope headers, with room for `capacity`
+    /// headers of its own after them. The envelope is stamped now, so the event's own
+    /// headers never have to move behind it.
+    pub fn stamp(&self, name: &str, capacity: usize) -> Stamped {
+        let mut event = Event {
+            name: name.into(),
+            subclass: RString::new(),
+            headers: pool::header_list(ENVELOPE_HEADERS + capacity),
+            body: RString::new(),
+        };
+        self.push_envelope(&mut event);
+        Stamped(event)
     }
 
     /// The event with FreeSWITCH's envelope headers in front of its own.
     pub fn envelope(&self, event: Event) -> Event {
-        let now_us = micros_since_epoch();
-        let sequence = self.sequence.fetch_add(1, Ordering::Relaxed) + 1;
         let mut event = event;
         // Headers the event brought that the envelope writes itself.
         let replaced = |header: &ferroswitch_abi::EventHeader| {
@@ -173,20 +239,27 @@ impl EventBus {
         // once, in one block, inside the allocation they already have.
         let own = event.headers.len();
         event.headers.reserve(ENVELOPE_HEADERS);
+        self.push_envelope(&mut event);
+        let envelope = event.headers.len() - own;
+        event.headers.rotate_right(envelope);
+        event
+    }
+
+    /// Appends the envelope headers to `event`.
+    fn push_envelope(&self, event: &mut Event) {
+        let now_us = micros_since_epoch();
+        let sequence = self.sequence.fetch_add(1, Ordering::Relaxed) + 1;
         let dates = clock::event_dates(now_us);
-        let name = RString::from(event.name.as_str());
+        let name = event_name(&event.name);
         event.push_header("Event-Name", name);
         if !event.subclass.is_empty() {
-            let subclass = RString::from(event.subclass.as_str());
+            let subclass = event_name(&event.subclass);
             event.push_header("Event-Subclass", subclass);
         }
         event
-            .push_header("Core-UUID", RString::from(self.core_uuid.as_str()))
-            .push_header("FreeSWITCH-Hostname", RString::from(self.hostname.as_str()))
-            .push_header(
-                "FreeSWITCH-Switchname",
-                RString::from(self.hostname.as_str()),
-            )
+            .push_header("Core-UUID", self.core_uuid)
+            .push_header("FreeSWITCH-Hostname", self.hostname)
+            .push_header("FreeSWITCH-Switchname", self.hostname)
             .push_header("FreeSWITCH-IPv4", "127.0.0.1")
             .push_header("FreeSWITCH-IPv6", "::1")
             .push_header("Event-Date-Local", dates.local)
@@ -196,9 +269,6 @@ impl EventBus {
             .push_header("Event-Calling-Function", "core")
             .push_header("Event-Calling-Line-Number", "0")
             .push_header("Event-Sequence", number(sequence));
-        let envelope = event.headers.len() - own;
-        event.headers.rotate_right(envelope);
-        event
     }
 }
 

@@ -405,11 +405,7 @@ pub extern "C" fn channel_event_data(ctx: HostCtx, id: SessionId) -> ROption<Eve
             .get(id)
             // With the envelope headers (Core-UUID, Event-Date-*...), as FreeSWITCH's channel
             // data carries them: the event socket's `connect` reply is this event.
-            .map(|session| {
-                core.inner()
-                    .events
-                    .envelope(channel_event(core, &session, "CHANNEL_DATA"))
-            })
+            .map(|session| channel_event(core, &session, "CHANNEL_DATA").into_event())
             .into()
     })
 }

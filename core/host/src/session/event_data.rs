@@ -2,27 +2,43 @@
 //! `variable_<name>`.
 //!
 //! Built on the call's own thread for each of the ~32 events a call fires, so header names and
-//! constant values are borrowed (`&'static str`), not copied; only what the channel holds is.
+//! constant values are borrowed (`&'static str`), `variable_<name>` names are kept once for
+//! the process (see `events::variable_headers`), and the header list is one the thread used
+//! before, stamped with the envelope first so nothing moves; only what the channel holds is
+//! copied.
 
-use abi_stable::std_types::RString;
 use ferroswitch_abi::{ChannelState, Event, HangupCause};
 
 use crate::core::Core;
-use crate::events::{copy, number};
+use crate::events::{copy, number, variable_headers, EventBus, Stamped};
 
 use super::{ChannelData, SessionInner};
 
-/// An event named `name` carrying the channel's data.
-pub fn channel_event(_core: Core, session: &SessionInner, name: &str) -> Event {
-    channel_data_event(&session.channel(), &session.uuid, name)
+/// An event named `name` carrying the channel's data, with its envelope.
+pub fn channel_event(core: Core, session: &SessionInner, name: &str) -> Stamped {
+    channel_data_event(
+        &core.inner().events,
+        &session.channel(),
+        &session.uuid,
+        name,
+    )
 }
 
-/// An event named `name` carrying `channel`'s data; `uuid` is the channel's.
-pub fn channel_data_event(channel: &ChannelData, uuid: &str, name: &str) -> Event {
-    let mut event = Event::new(name);
+/// An event named `name` stamped by `bus` and carrying `channel`'s data; `uuid` is the
+/// channel's.
+pub fn channel_data_event(
+    bus: &EventBus,
+    channel: &ChannelData,
+    uuid: &str,
+    name: &str,
+) -> Stamped {
+    let mut event = bus.stamp(name, CHANNEL_HEADERS + channel.variables.len());
+    push_channel_data(&mut event, channel, uuid);
     event
-        .headers
-        .reserve(CHANNEL_HEADERS + channel.variables.len());
+}
+
+/// Appends `channel`'s headers and variables to `event`.
+fn push_channel_data(event: &mut Event, channel: &ChannelData, uuid: &str) {
     let state = channel.state;
     let direction = channel.direction.name();
     event
@@ -99,17 +115,15 @@ pub fn channel_data_event(channel: &ChannelData, uuid: &str, name: &str) -> Even
         .push_header("Caller-Screen-Bit", "true")
         .push_header("Caller-Privacy-Hide-Name", "false")
         .push_header("Caller-Privacy-Hide-Number", "false");
-    for (name, value) in &channel.variables {
-        let mut header = RString::with_capacity(VARIABLE_PREFIX.len() + name.len());
-        header.push_str(VARIABLE_PREFIX);
-        header.push_str(name);
-        event.push_header(header, copy(value));
-    }
-    event
+    variable_headers(
+        &channel.variables,
+        |(name, _)| name,
+        |(_, value), header| {
+            event.push_header(header, copy(value));
+        },
+    );
 }
 
-/// Headers before the variables, at most (for one allocation of the header list, with room
-/// for the bus's envelope).
-const CHANNEL_HEADERS: usize = 64;
-
-const VARIABLE_PREFIX: &str = "variable_";
+/// Headers before the variables, at most, with room for a few the firing code adds (the
+/// header list is allocated once).
+const CHANNEL_HEADERS: usize = 56;

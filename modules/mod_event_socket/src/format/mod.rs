@@ -14,13 +14,15 @@ use ferroswitch_abi::Event;
 /// What follows `Content-Length: <n>\n` in a plain event's envelope.
 const PLAIN_PREAMBLE: &str = "Content-Type: text/event-plain\n\n";
 
-thread_local! {
-    /// Where the firing thread writes a plain body before the message is sized.
-    static PLAIN_BODY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-}
+/// `Content-Length: ` and the most digits a length has, its line end, and the preamble:
+/// room enough for any plain envelope, kept in front of the body while it is written.
+const PLAIN_HOLE_LEN: usize = "Content-Length: ".len() + 20 + "\n".len() + PLAIN_PREAMBLE.len();
 
-/// A buffer grown past this by one huge event is not kept.
-const MAX_KEPT_BODY: usize = 64 * 1024;
+/// What the hole holds until it is filled.
+const SPACES: &str =
+    "                                                                                ";
+
+const _: () = assert!(SPACES.len() >= PLAIN_HOLE_LEN);
 
 /// The format a client asked for with `event <format> ...`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -63,32 +65,76 @@ impl EventFormat {
 
 /// The whole message carrying `event` to a client.
 pub fn envelope(format: EventFormat, event: &Event) -> String {
-    if format == EventFormat::Plain {
-        // The most used format and the one the event socket's throughput rests on: the body
-        // is written into this thread's reused buffer, then copied once into a message of
-        // exactly the right size.
-        return PLAIN_BODY.with(|body| {
-            let mut body = body.borrow_mut();
-            body.clear();
-            plain::serialize_into(&mut body, event);
-            let mut message = String::with_capacity(body.len() + PLAIN_PREAMBLE.len() + 40);
-            plain::push_content_length(&mut message, body.len());
-            // `push_content_length` ends the header block; the preamble's line comes first.
-            message.pop();
-            message.push_str(PLAIN_PREAMBLE);
-            message.push_str(&body);
-            if body.capacity() > MAX_KEPT_BODY {
-                *body = String::new();
-            }
-            message
-        });
+    let mut message = String::new();
+    let start = envelope_into(&mut message, format, event);
+    message.split_off(start)
+}
+
+/// Writes the whole message carrying `event` into `buffer` (emptied first); the message is
+/// `buffer[start..]`, where `start` is what it returns.
+///
+/// The plain format, the most used and the one the event socket's throughput rests on, is
+/// written straight after a hole left for its envelope, which is filled once the body's length
+/// is known: the body is neither measured first nor copied after.
+pub fn envelope_into(buffer: &mut String, format: EventFormat, event: &Event) -> usize {
+    buffer.clear();
+    if format != EventFormat::Plain {
+        let body = format.serialize(event);
+        buffer.push_str(&format!(
+            "Content-Length: {}\nContent-Type: text/event-{}\n\n{body}",
+            body.len(),
+            format.name()
+        ));
+        return 0;
     }
-    let body = format.serialize(event);
-    format!(
-        "Content-Length: {}\nContent-Type: text/event-{}\n\n{body}",
-        body.len(),
-        format.name()
-    )
+    buffer.push_str(&SPACES[..PLAIN_HOLE_LEN]);
+    plain::serialize_into(buffer, event);
+    let head = PlainHead::new(buffer.len() - PLAIN_HOLE_LEN);
+    let start = PLAIN_HOLE_LEN - head.as_str().len();
+    // The same length replaced: nothing after the hole moves.
+    buffer.replace_range(start..PLAIN_HOLE_LEN, head.as_str());
+    start
+}
+
+/// `Content-Length: <length>\n` and the plain preamble, written on the stack.
+struct PlainHead {
+    bytes: [u8; PLAIN_HOLE_LEN],
+    len: usize,
+}
+
+impl PlainHead {
+    fn new(length: usize) -> Self {
+        let mut head = Self {
+            bytes: [0; PLAIN_HOLE_LEN],
+            len: 0,
+        };
+        head.push(b"Content-Length: ");
+        let mut digits = [0u8; 20];
+        let mut first = digits.len();
+        let mut rest = length;
+        loop {
+            first -= 1;
+            digits[first] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        head.push(&digits[first..]);
+        head.push(b"\n");
+        head.push(PLAIN_PREAMBLE.as_bytes());
+        head
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        self.bytes[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII was written.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
 }
 
 #[cfg(test)]
@@ -110,6 +156,37 @@ mod tests {
         assert!(
             envelope(EventFormat::Xml, &event).contains("Content-Type: text/event-xml\n\n<event>")
         );
+    }
+
+    #[test]
+    fn the_hole_fits_the_longest_envelope() {
+        for length in [0, 9, 10, 2213, usize::MAX] {
+            let mut expected = String::new();
+            plain::push_content_length(&mut expected, length);
+            expected.pop();
+            expected.push_str(PLAIN_PREAMBLE);
+            assert_eq!(PlainHead::new(length).as_str(), expected);
+        }
+        assert_eq!(PlainHead::new(usize::MAX).as_str().len(), PLAIN_HOLE_LEN);
+    }
+
+    #[test]
+    fn a_reused_buffer_holds_only_the_last_message() {
+        let mut buffer = String::new();
+        let mut long = Event::new("X");
+        long.add_header("Long", &"x".repeat(500));
+        envelope_into(&mut buffer, EventFormat::Plain, &long);
+        let mut short = Event::new("HEARTBEAT");
+        short.add_header("Event-Name", "HEARTBEAT");
+        let start = envelope_into(&mut buffer, EventFormat::Plain, &short);
+        assert_eq!(&buffer[start..], envelope(EventFormat::Plain, &short));
+        assert_eq!(
+            &buffer[start..],
+            "Content-Length: 23\nContent-Type: text/event-plain\n\nEvent-Name: HEARTBEAT\n\n"
+        );
+        let start = envelope_into(&mut buffer, EventFormat::Json, &short);
+        assert_eq!(start, 0);
+        assert_eq!(buffer, envelope(EventFormat::Json, &short));
     }
 
     #[test]
