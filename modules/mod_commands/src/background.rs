@@ -28,21 +28,21 @@ fn bgapi(host: Host, args: &str) -> Result<String, Error> {
     let job = uuid::Uuid::new_v4().to_string();
     let (command, command_args, job_id) =
         (command.to_owned(), command_args.to_owned(), job.clone());
-    std::thread::Builder::new()
-        .name("bgapi".into())
-        .spawn(move || {
-            let output = match host.api(&command, &command_args, None) {
-                Ok(output) => output,
-                Err(error) => format!("-ERR {error}\n"),
-            };
-            host.fire_event(background_job_event(
-                &job_id,
-                &command,
-                &command_args,
-                output,
-            ));
-        })
-        .map_err(|error| Error::failed(format!("bgapi: cannot start a job thread: {error}")))?;
+    // On the core's pool: a burst of bgapi originates reuses threads instead of creating one
+    // per job.
+    host.run_task(move || {
+        let output = match host.api(&command, &command_args, None) {
+            Ok(output) => output,
+            Err(error) => format!("-ERR {error}\n"),
+        };
+        host.fire_event(background_job_event(
+            &job_id,
+            &command,
+            &command_args,
+            output,
+        ));
+    })
+    .map_err(|error| Error::failed(format!("bgapi: cannot start a job: {}", error.message)))?;
     Ok(format!("+OK Job-UUID: {job}"))
 }
 
