@@ -61,6 +61,35 @@ pub fn trusted_profile(conf: &TestConf) -> u16 {
     )
 }
 
+/// [`trusted_profile`] with `<gateways>` holding `gateways` (`<gateway>` elements).
+pub fn trusted_profile_with_gateways(conf: &TestConf, gateways: &str) -> u16 {
+    sip_profile_with_gateways(
+        conf,
+        r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
+        gateways,
+    )
+}
+
+/// A `public` context whose extension `out` bridges to `dial_string`: a sipp caller dialling
+/// `out` makes the switch call out.
+pub fn bridge_out_to(conf: &TestConf, dial_string: &str) {
+    conf.dialplan(&[(
+        "public.xml",
+        &format!(
+            r#"<include>
+  <context name="public">
+    <extension name="out">
+      <condition field="destination_number" expression="^out$">
+        <action application="bridge" data="{dial_string}"/>
+      </condition>
+    </extension>
+  </context>
+</include>
+"#
+        ),
+    )]);
+}
+
 /// Starts the switch and waits until its console answers, which is after every module
 /// loaded: the SIP profile listens by then (a TCP peer connecting earlier would be refused).
 pub fn start(conf: &TestConf) -> Switch {

@@ -2,7 +2,9 @@
 //! GATEWAY_DOWN, an unknown gateway fails with INVALID_GATEWAY, and meanwhile calls through
 //! another gateway of the same profile go through.
 
-use ferroswitch_tests::sip::{free_sip_port, scenario, sip_profile_with_gateways, start, Sipp};
+use ferroswitch_tests::sip::{
+    bridge_out_to, free_sip_port, scenario, start, trusted_profile_with_gateways, Sipp,
+};
 use ferroswitch_tests::{wait_until, TestConf};
 
 #[test]
@@ -10,19 +12,7 @@ fn one_failed_gateway_does_not_affect_the_other() {
     let registrar_port = free_sip_port();
     let provider_port = free_sip_port();
     let conf = TestConf::new().modules(&["mod_dialplan_xml", "mod_dptools", "mod_sip"]);
-    conf.dialplan(&[(
-        "public.xml",
-        r#"<include>
-  <context name="public">
-    <extension name="out">
-      <condition field="destination_number" expression="^out$">
-        <action application="bridge" data="sofia/gateway/working/1000"/>
-      </condition>
-    </extension>
-  </context>
-</include>
-"#,
-    )]);
+    bridge_out_to(&conf, "sofia/gateway/working/1000");
     // The refusing registrar listens before the switch starts, so the first REGISTER fails.
     let refusing = Sipp::uas(
         registrar_port,
@@ -34,9 +24,8 @@ fn one_failed_gateway_does_not_affect_the_other() {
         ],
     )
     .spawn();
-    let port = sip_profile_with_gateways(
+    let port = trusted_profile_with_gateways(
         &conf,
-        r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
         &format!(
             r#"<gateway name="broken">
   <param name="username" value="nobody"/>

@@ -1,7 +1,9 @@
 //! An outbound leg whose far end answers 302 ACKs it and sends the INVITE again to the
 //! Contact; the call is answered there.
 
-use ferroswitch_tests::sip::{free_sip_port, scenario, sip_profile_with_gateways, start, Sipp};
+use ferroswitch_tests::sip::{
+    bridge_out_to, free_sip_port, scenario, start, trusted_profile_with_gateways, Sipp,
+};
 use ferroswitch_tests::{wait_until, TestConf};
 
 #[test]
@@ -9,22 +11,9 @@ fn a_302_is_followed_to_its_contact() {
     let redirecting_port = free_sip_port();
     let target_port = free_sip_port();
     let conf = TestConf::new().modules(&["mod_dialplan_xml", "mod_dptools", "mod_sip"]);
-    conf.dialplan(&[(
-        "public.xml",
-        r#"<include>
-  <context name="public">
-    <extension name="out">
-      <condition field="destination_number" expression="^out$">
-        <action application="bridge" data="sofia/gateway/provider/5551234"/>
-      </condition>
-    </extension>
-  </context>
-</include>
-"#,
-    )]);
-    let port = sip_profile_with_gateways(
+    bridge_out_to(&conf, "sofia/gateway/provider/5551234");
+    let port = trusted_profile_with_gateways(
         &conf,
-        r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
         &format!(
             r#"<gateway name="provider">
   <param name="proxy" value="127.0.0.1:{redirecting_port}"/>

@@ -1,7 +1,7 @@
 //! A call the provider sends to a gateway's registered Contact (`gw+<name>`) is routed to
 //! the gateway's `extension` in its `context`, not to the user part of the Request-URI.
 
-use ferroswitch_tests::sip::{free_sip_port, sip_profile_with_gateways, start, Sipp};
+use ferroswitch_tests::sip::{free_sip_port, start, trusted_profile_with_gateways, Sipp};
 use ferroswitch_tests::TestConf;
 
 #[test]
@@ -20,9 +20,8 @@ fn a_call_to_the_gateway_contact_reaches_the_gateway_extension() {
 </include>
 "#,
     )]);
-    let port = sip_profile_with_gateways(
+    let port = trusted_profile_with_gateways(
         &conf,
-        r#"<param name="apply-inbound-acl" value="loopback.auto"/>"#,
         &format!(
             r#"<gateway name="provider">
   <param name="proxy" value="127.0.0.1:{}"/>

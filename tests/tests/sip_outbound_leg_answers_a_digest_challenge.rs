@@ -2,28 +2,19 @@
 //! `sip_auth_username` / `sip_auth_password`, and the call goes through; the gateway (sipp)
 //! verifies the digest itself.
 
-use ferroswitch_tests::sip::{free_sip_port, scenario, start, trusted_profile, Sipp};
+use ferroswitch_tests::sip::{
+    bridge_out_to, free_sip_port, scenario, start, trusted_profile, Sipp,
+};
 use ferroswitch_tests::{wait_until, TestConf};
 
 #[test]
 fn a_challenged_outbound_invite_is_sent_again_with_credentials() {
     let gateway_port = free_sip_port();
     let conf = TestConf::new().modules(&["mod_dialplan_xml", "mod_dptools", "mod_sip"]);
-    conf.dialplan(&[(
-        "public.xml",
-        &format!(
-            r#"<include>
-  <context name="public">
-    <extension name="out">
-      <condition field="destination_number" expression="^out$">
-        <action application="bridge" data="{{sip_auth_username=gw-user,sip_auth_password=secret}}sofia/test/gw@127.0.0.1:{gateway_port}"/>
-      </condition>
-    </extension>
-  </context>
-</include>
-"#
-        ),
-    )]);
+    bridge_out_to(
+        &conf,
+        &format!("{{sip_auth_username=gw-user,sip_auth_password=secret}}sofia/test/gw@127.0.0.1:{gateway_port}"),
+    );
     let port = trusted_profile(&conf);
     let mut switch = start(&conf);
     let challenging = scenario("uas_challenge.xml");
