@@ -153,17 +153,42 @@ impl Driver {
         }
     }
 
-    pub(super) fn handle_bye(&mut self, id: TransactionId, request: Request) {
+    /// The Call-ID of the call an in-dialog request belongs to, once its dialog accepted it
+    /// (CSeq order, tags); `None` when it was answered with the error instead (481 for an
+    /// unknown call).
+    pub(super) fn accept_in_dialog(
+        &mut self,
+        id: TransactionId,
+        request: &Request,
+    ) -> Option<String> {
         let call_id = request.headers.call_id().unwrap_or_default().to_owned();
-        let Some(call) = self.calls.get_mut(&call_id) else {
-            return self.respond(id, &request, 481, "Call/Transaction Does Not Exist");
+        let refusal = match self.calls.get_mut(&call_id) {
+            None => Some((481, "Call/Transaction Does Not Exist")),
+            Some(call) => match call
+                .dialog
+                .as_mut()
+                .map(|dialog| dialog.handle_request(request))
+            {
+                Some(Err(error)) => Some(error.status()),
+                _ => None,
+            },
         };
-        if let Some(dialog) = call.dialog.as_mut() {
-            if let Err(error) = dialog.handle_request(&request) {
-                let (status, reason) = error.status();
-                return self.respond(id, &request, status, reason);
+        match refusal {
+            Some((status, reason)) => {
+                self.respond(id, request, status, reason);
+                None
             }
+            None => Some(call_id),
         }
+    }
+
+    pub(super) fn handle_bye(&mut self, id: TransactionId, request: Request) {
+        let Some(call_id) = self.accept_in_dialog(id, &request) else {
+            return;
+        };
+        let Some(call) = self.calls.get_mut(&call_id) else {
+            return;
+        };
         call.state = LegState::Ended;
         call.media.close();
         let session = call.session;

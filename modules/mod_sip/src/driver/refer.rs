@@ -115,16 +115,12 @@ impl Driver {
 
     /// A NOTIFY in one of our dialogs: only the `refer` event package is ours to hear.
     pub(super) fn handle_notify(&mut self, id: TransactionId, request: Request) {
-        let call_id = request.headers.call_id().unwrap_or_default().to_owned();
-        let Some(call) = self.calls.get_mut(&call_id) else {
-            return self.respond(id, &request, 481, "Call/Transaction Does Not Exist");
+        let Some(call_id) = self.accept_in_dialog(id, &request) else {
+            return;
         };
-        if let Some(dialog) = call.dialog.as_mut() {
-            if let Err(error) = dialog.handle_request(&request) {
-                let (status, reason) = error.status();
-                return self.respond(id, &request, status, reason);
-            }
-        }
+        let Some(call) = self.calls.get_mut(&call_id) else {
+            return;
+        };
         let is_refer_event = request.headers.get("Event").is_some_and(|event| {
             event
                 .split(';')
