@@ -31,10 +31,13 @@ pub enum Poll {
 }
 
 /// The ticks of one clock: when it started, how often it ticks, how many ticks were taken.
+///
+/// Arithmetic is in u64 nanoseconds (584 years): every leg asks once or twice per frame, and
+/// a u64 division is one instruction where a u128 one is a library call.
 #[derive(Clone, Debug)]
 pub struct TickSchedule {
     start: Instant,
-    interval_nanos: u128,
+    interval_nanos: u64,
     taken: u64,
 }
 
@@ -44,7 +47,9 @@ impl TickSchedule {
     pub fn new(start: Instant, interval: Duration) -> Self {
         Self {
             start,
-            interval_nanos: interval.as_nanos().max(1),
+            interval_nanos: u64::try_from(interval.as_nanos())
+                .unwrap_or(u64::MAX)
+                .max(1),
             taken: 0,
         }
     }
@@ -56,7 +61,7 @@ impl TickSchedule {
 
     /// How often it ticks.
     pub fn interval(&self) -> Duration {
-        nanos_to_duration(self.interval_nanos)
+        Duration::from_nanos(self.interval_nanos)
     }
 
     /// Ticks taken so far.
@@ -66,13 +71,12 @@ impl TickSchedule {
 
     /// How many ticks have come due by `now`, taken or not.
     pub fn due_by(&self, now: Instant) -> u64 {
-        let elapsed = now.saturating_duration_since(self.start).as_nanos();
-        u64::try_from(elapsed / self.interval_nanos).unwrap_or(u64::MAX)
+        nanos(now.saturating_duration_since(self.start)) / self.interval_nanos
     }
 
     /// How far after the start tick `n` is due.
     pub fn offset_of(&self, n: u64) -> Duration {
-        nanos_to_duration(self.interval_nanos.saturating_mul(u128::from(n)))
+        Duration::from_nanos(self.interval_nanos.saturating_mul(n))
     }
 
     /// Takes the next tick if it is due at `now`; otherwise says how long until it is.
@@ -89,13 +93,9 @@ impl TickSchedule {
     }
 }
 
-fn nanos_to_duration(nanos: u128) -> Duration {
-    const NANOS_PER_SECOND: u128 = 1_000_000_000;
-    match u64::try_from(nanos / NANOS_PER_SECOND) {
-        // The remainder is below 10^9, so it fits in u32.
-        Ok(seconds) => Duration::new(seconds, (nanos % NANOS_PER_SECOND) as u32),
-        Err(_) => Duration::MAX,
-    }
+/// Nanoseconds in `duration`, saturating (after 584 years).
+fn nanos(duration: Duration) -> u64 {
+    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]
@@ -155,10 +155,8 @@ mod tests {
         let schedule = TickSchedule::new(start, ms(20));
         // Ten hours of 20 ms ticks: 1.8 million ticks, no accumulated rounding.
         assert_eq!(schedule.offset_of(1_800_000), Duration::from_secs(36_000));
-        assert_eq!(
-            schedule.offset_of(u64::MAX),
-            nanos_to_duration(20_000_000 * u128::from(u64::MAX))
-        );
-        assert_eq!(nanos_to_duration(u128::MAX), Duration::MAX);
+        // Past 584 years the offset saturates rather than wrapping.
+        assert_eq!(schedule.offset_of(u64::MAX), Duration::from_nanos(u64::MAX));
+        assert_eq!(nanos(Duration::MAX), u64::MAX);
     }
 }
