@@ -4,7 +4,7 @@
 //! [`Gateway`] and fires `CUSTOM sofia::gateway_state` with mod_sofia's headers.
 
 use std::collections::HashMap;
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -259,26 +259,15 @@ impl Driver {
     }
 }
 
-/// The address of a proxy URI (5060 by default). A host name is looked up with the
-/// system resolver, off the runtime's other tasks (`block_in_place`) since the lookup
-/// blocks.
+/// The address of a proxy URI (5060 by default), as [`crate::dial::resolve`] finds it. A host
+/// name lookup blocks, so it runs with the runtime's other tasks moved off this worker
+/// (`block_in_place`); this driver still waits for it.
 pub(super) fn resolve(uri: &SipUri) -> Result<SocketAddr, String> {
-    let host = uri.host.trim_start_matches('[').trim_end_matches(']');
-    let port = uri.port.unwrap_or(5060);
-    if let Ok(ip) = host.parse() {
-        return Ok(SocketAddr::new(ip, port));
-    }
-    let lookup = || {
-        (host, port)
-            .to_socket_addrs()
-            .ok()
-            .and_then(|mut addrs| addrs.next())
-    };
-    let found = match tokio::runtime::Handle::try_current() {
+    let lookup = || crate::dial::resolve(uri);
+    match tokio::runtime::Handle::try_current() {
         Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
             tokio::task::block_in_place(lookup)
         }
         _ => lookup(),
-    };
-    found.ok_or_else(|| format!("cannot resolve {host}"))
+    }
 }
