@@ -102,3 +102,43 @@ fn a_challenged_registration_reaches_reged() {
         "an unknown gateway is named as such"
     );
 }
+
+/// A register-proxy given by host name is looked up (on a pool thread, not the driver's
+/// task) and the REGISTER waiting for it goes out.
+#[test]
+fn a_registrar_named_by_host_name_is_looked_up() {
+    let registrar_port = free_sip_port();
+    let conf = TestConf::new().modules(&["mod_sip"]);
+    sip_profile_with_gateways(
+        &conf,
+        "",
+        &format!(
+            r#"<gateway name="named">
+  <param name="username" value="gw-user"/>
+  <param name="password" value="secret"/>
+  <param name="realm" value="far.example"/>
+  <param name="proxy" value="localhost:{registrar_port}"/>
+  <param name="register" value="true"/>
+</gateway>"#
+        ),
+    );
+    let mut switch = start(&conf);
+    let registrar = Sipp::uas(
+        registrar_port,
+        &[
+            "-sf",
+            ferroswitch_tests::sip::scenario("registrar_challenge.xml")
+                .to_str()
+                .expect("a UTF-8 path"),
+        ],
+    )
+    .run();
+    assert!(
+        registrar.success,
+        "the REGISTER reached localhost: {}",
+        registrar.report
+    );
+    wait_until("the gateway to be REGED", || {
+        switch.api("sofia status gateway named").contains("REGED")
+    });
+}

@@ -2,6 +2,7 @@
 //! [`Command`]s it queues for the profile's driver, which owns every piece of SIP state.
 //! Session threads never touch transactions or dialogs; they only ask.
 
+use std::net::SocketAddr;
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
@@ -68,6 +69,13 @@ pub enum Command {
         target: String,
         /// Where the REFER's fate is told.
         reply: mpsc::Sender<DeflectProgress>,
+    },
+    /// A gateway's register-proxy host name was looked up (off the driver's task).
+    GatewayResolved {
+        /// The gateway.
+        gateway: String,
+        /// Its address, or why there is none.
+        address: Result<SocketAddr, String>,
     },
 }
 

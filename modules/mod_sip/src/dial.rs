@@ -99,19 +99,40 @@ impl DialTarget {
     }
 }
 
+/// The address of `uri` when its host is an IP address (port 5060 by default): no lookup.
+pub fn literal_address(uri: &SipUri) -> Option<SocketAddr> {
+    let host = uri.host.trim_start_matches('[').trim_end_matches(']');
+    let ip = host.parse().ok()?;
+    Some(SocketAddr::new(ip, uri.port.unwrap_or(5060)))
+}
+
 /// The host and port of `uri` as an address (5060 by default). Host names resolve through
 /// the system resolver; an IP address needs no lookup.
 pub fn resolve(uri: &SipUri) -> Result<SocketAddr, String> {
+    resolve_preferring(uri, |_| true)
+}
+
+/// [`resolve`], taking the first address `preferred` accepts when the name has several (a
+/// profile on IPv4 cannot send to `::1`), else the first of all.
+pub fn resolve_preferring(
+    uri: &SipUri,
+    preferred: impl Fn(&SocketAddr) -> bool,
+) -> Result<SocketAddr, String> {
+    if let Some(address) = literal_address(uri) {
+        return Ok(address);
+    }
     let host = uri.host.trim_start_matches('[').trim_end_matches(']');
     let port = uri.port.unwrap_or(5060);
-    if let Ok(ip) = host.parse() {
-        return Ok(SocketAddr::new(ip, port));
-    }
-    (host, port)
+    let found: Vec<SocketAddr> = (host, port)
         .to_socket_addrs()
-        .ok()
-        .and_then(|mut addrs| addrs.next())
-        .ok_or_else(|| format!("cannot resolve {host}"))
+        .map_err(|error| format!("cannot resolve {host}: {error}"))?
+        .collect();
+    found
+        .iter()
+        .find(|address| preferred(address))
+        .or_else(|| found.first())
+        .copied()
+        .ok_or_else(|| format!("cannot resolve {host}: no address"))
 }
 
 #[cfg(test)]

@@ -9,11 +9,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use ferroswitch_abi::{Event, LogLevel};
-use ferroswitch_sip::message::{NameAddr, Response, SipUri, Uri};
+use ferroswitch_sip::message::{NameAddr, Request, Response, SipUri, Uri};
 use ferroswitch_sip::transaction::{Peer, TransactionId, Transport};
 use rand::RngCore;
 
 use super::Driver;
+use crate::call::Command;
 use crate::gateway::registration::{Output, Registration, RegistrationParams, StateChange};
 use crate::gateway::{Gateway, GatewayState, Snapshot};
 
@@ -21,6 +22,10 @@ use crate::gateway::{Gateway, GatewayState, Snapshot};
 pub(super) struct GatewayRunner {
     shared: Arc<Gateway>,
     registration: Registration,
+    /// Where the register-proxy was found; a name is looked up again after a failure.
+    proxy_addr: Option<SocketAddr>,
+    /// A REGISTER waiting for the register-proxy's name to be looked up.
+    waiting: Option<Request>,
 }
 
 /// Every registering gateway of a profile, and which transaction is whose.
@@ -97,6 +102,8 @@ impl Driver {
             self.gateways.runners.push(GatewayRunner {
                 shared,
                 registration,
+                proxy_addr: None,
+                waiting: None,
             });
         }
     }
@@ -156,40 +163,89 @@ impl Driver {
         self.gateways.awaiting_answers()
     }
 
-    fn send_register(&mut self, index: usize, request: ferroswitch_sip::message::Request) {
-        let now = Instant::now();
-        let proxy = self.gateways.runners[index]
-            .shared
-            .config
-            .register_proxy
-            .clone();
-        let name = self.gateways.runners[index].shared.name().to_owned();
-        let sent = match resolve(&proxy) {
-            Ok(addr) => {
-                let peer = Peer {
-                    transport: Transport::Udp,
-                    addr,
-                };
-                self.layer
-                    .send_request(now, request, peer)
-                    .map_err(|error| error.to_string())
+    /// Sends a gateway's REGISTER to its register-proxy. A host name is looked up on a
+    /// blocking-pool thread first: the lookup can take seconds, and this task serves every
+    /// call of the profile, so one gateway's resolver trouble would stall the rest.
+    fn send_register(&mut self, index: usize, request: Request) {
+        let runner = &mut self.gateways.runners[index];
+        let proxy = runner.shared.config.register_proxy.clone();
+        let address = match (runner.proxy_addr, crate::dial::literal_address(&proxy)) {
+            (_, Some(address)) | (Some(address), None) => address,
+            (None, None) => {
+                let looking = runner.waiting.replace(request).is_some();
+                let gateway = runner.shared.name().to_owned();
+                if !looking {
+                    self.look_up_proxy(gateway, proxy);
+                }
+                return;
             }
-            Err(error) => Err(error),
         };
-        match sent {
+        let now = Instant::now();
+        let peer = Peer {
+            transport: Transport::Udp,
+            addr: address,
+        };
+        match self.layer.send_request(now, request, peer) {
             Ok(tx) => {
                 self.gateways.by_transaction.insert(tx, index);
             }
+            Err(error) => self.register_not_sent(index, &proxy, &error.to_string()),
+        }
+    }
+
+    fn look_up_proxy(&self, gateway: String, proxy: SipUri) {
+        let profile = Arc::clone(&self.profile);
+        let ipv4 = self.profile.config.sip_ip.is_ipv4();
+        tokio::task::spawn_blocking(move || {
+            let address =
+                crate::dial::resolve_preferring(&proxy, |address| address.is_ipv4() == ipv4);
+            profile.send(Command::GatewayResolved { gateway, address });
+        });
+    }
+
+    /// The lookup of a gateway's register-proxy ended: its waiting REGISTER goes out, or the
+    /// registration fails and retries later (looking the name up again).
+    pub(super) fn handle_gateway_resolved(
+        &mut self,
+        gateway: &str,
+        address: Result<SocketAddr, String>,
+    ) {
+        let Some(index) = self
+            .gateways
+            .runners
+            .iter()
+            .position(|runner| runner.shared.name() == gateway)
+        else {
+            return;
+        };
+        let runner = &mut self.gateways.runners[index];
+        let Some(request) = runner.waiting.take() else {
+            return;
+        };
+        match address {
+            Ok(address) => {
+                runner.proxy_addr = Some(address);
+                self.send_register(index, request);
+            }
             Err(error) => {
-                self.log(
-                    LogLevel::Err,
-                    &format!("gateway {name}: cannot send REGISTER to {proxy}: {error}"),
-                );
-                self.gateways.runners[index]
-                    .registration
-                    .handle_transaction_timeout(now);
+                let proxy = runner.shared.config.register_proxy.clone();
+                self.register_not_sent(index, &proxy, &error);
             }
         }
+        self.drain();
+    }
+
+    fn register_not_sent(&mut self, index: usize, proxy: &SipUri, error: &str) {
+        let runner = &mut self.gateways.runners[index];
+        runner.proxy_addr = None;
+        let gateway = runner.shared.name().to_owned();
+        self.log(
+            LogLevel::Err,
+            &format!("gateway {gateway}: cannot send REGISTER to {proxy}: {error}"),
+        );
+        self.gateways.runners[index]
+            .registration
+            .handle_transaction_timeout(Instant::now());
     }
 
     fn publish_gateway(&mut self, index: usize, change: &StateChange) {
@@ -256,18 +312,5 @@ impl Driver {
             event.add_header("Status", &status.to_string());
         }
         self.profile.host.fire_event(event);
-    }
-}
-
-/// The address of a proxy URI (5060 by default), as [`crate::dial::resolve`] finds it. A host
-/// name lookup blocks, so it runs with the runtime's other tasks moved off this worker
-/// (`block_in_place`); this driver still waits for it.
-pub(super) fn resolve(uri: &SipUri) -> Result<SocketAddr, String> {
-    let lookup = || crate::dial::resolve(uri);
-    match tokio::runtime::Handle::try_current() {
-        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
-            tokio::task::block_in_place(lookup)
-        }
-        _ => lookup(),
     }
 }

@@ -365,6 +365,9 @@ impl Driver {
                 target,
                 reply,
             } => self.send_refer(&call_id, target, reply),
+            Command::GatewayResolved { gateway, address } => {
+                self.handle_gateway_resolved(&gateway, address)
+            }
         }
     }
 
