@@ -9,6 +9,7 @@ use ferroswitch_sip::dialog::Dialog;
 use ferroswitch_sip::message::Request;
 use ferroswitch_sip::transaction::{Peer, TransactionId};
 
+use super::transaction_index::TransactionIndex;
 use crate::call::{DeflectProgress, Direction};
 use crate::dial::DialTarget;
 use crate::gateway::Gateway;
@@ -144,14 +145,14 @@ impl Call {
 #[derive(Default)]
 pub struct Calls {
     by_call_id: HashMap<String, Call>,
-    by_transaction: HashMap<TransactionId, String>,
+    transactions: TransactionIndex<TransactionId>,
 }
 
 impl Calls {
     /// Adds a leg.
     pub fn insert(&mut self, call_id: String, call: Call) {
         if let Some(tx) = call.invite_tx {
-            self.by_transaction.insert(tx, call_id.clone());
+            self.transactions.bind(tx, &call_id);
         }
         self.by_call_id.insert(call_id, call);
     }
@@ -174,23 +175,23 @@ impl Calls {
     /// Forgets a leg.
     pub fn remove(&mut self, call_id: &str) -> Option<Call> {
         let call = self.by_call_id.remove(call_id)?;
-        self.by_transaction.retain(|_, id| id != call_id);
+        self.transactions.forget_leg(call_id);
         Some(call)
     }
 
     /// Ties transaction `tx` to leg `call_id` (its INVITE, a re-sent INVITE).
     pub fn bind_transaction(&mut self, tx: TransactionId, call_id: &str) {
-        self.by_transaction.insert(tx, call_id.to_owned());
+        self.transactions.bind(tx, call_id);
     }
 
     /// The leg transaction `tx` belongs to.
     pub fn call_of(&self, tx: TransactionId) -> Option<String> {
-        self.by_transaction.get(&tx).cloned()
+        self.transactions.leg_of(tx).map(str::to_owned)
     }
 
     /// A transaction ended.
     pub fn forget_transaction(&mut self, tx: TransactionId) {
-        self.by_transaction.remove(&tx);
+        self.transactions.forget(tx);
     }
 
     /// Every leg, by Call-ID.

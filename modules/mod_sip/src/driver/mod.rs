@@ -24,6 +24,7 @@ mod outbound;
 mod redirect;
 mod refer;
 mod register;
+mod transaction_index;
 
 use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
