@@ -19,8 +19,9 @@ use super::sip_switch::SipSwitch;
 use super::sipp::{caller_scenario, free_udp_port, CallerMedia, Sipp, SippOutcome, UAS_PCMA};
 use super::switch_process::bench_error;
 
+/// Finer around the aims (500 with media, 1,500 without) than far from them.
 const RATES: &[u64] = &[
-    50, 100, 200, 400, 800, 1_200, 1_600, 2_000, 2_500, 3_000, 4_000,
+    50, 100, 200, 300, 400, 500, 600, 800, 1_000, 1_200, 1_500, 2_000, 2_500, 3_000, 4_000,
 ];
 /// Calls per step: this long at the step's rate.
 const STEP: Duration = Duration::from_secs(10);
