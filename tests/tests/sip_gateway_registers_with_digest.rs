@@ -12,19 +12,11 @@ fn a_challenged_registration_reaches_reged() {
     let registrar_port = free_sip_port();
     let conf = TestConf::new().modules(&["mod_sip", "mod_event_socket"]);
     let esl_port = conf.event_socket("");
-    sip_profile_with_gateways(
+    registering_gateway(
         &conf,
-        "",
-        &format!(
-            r#"<gateway name="provider">
-  <param name="username" value="gw-user"/>
-  <param name="password" value="secret"/>
-  <param name="realm" value="far.example"/>
-  <param name="proxy" value="127.0.0.1:{registrar_port}"/>
-  <param name="register" value="true"/>
-  <param name="expire-seconds" value="3600"/>
-</gateway>"#
-        ),
+        "provider",
+        &format!("127.0.0.1:{registrar_port}"),
+        r#"<param name="expire-seconds" value="3600"/>"#,
     );
     let mut switch = start(&conf);
     let mut events = EslClient::connect_authed(esl_port, "ClueCon");
@@ -32,21 +24,7 @@ fn a_challenged_registration_reaches_reged() {
 
     // The first REGISTER went out at load; its retransmissions reach the registrar once it
     // listens.
-    let registrar = Sipp::uas(
-        registrar_port,
-        &[
-            "-sf",
-            ferroswitch_tests::sip::scenario("registrar_challenge.xml")
-                .to_str()
-                .expect("a UTF-8 path"),
-        ],
-    )
-    .run();
-    assert!(
-        registrar.success,
-        "the registrar accepts the digest: {}",
-        registrar.report
-    );
+    run_challenging_registrar(registrar_port, "the registrar accepts the digest");
 
     let reged = events.next_event("sofia::gateway_state REGED", |event| {
         event.header("Event-Subclass") == Some("sofia::gateway_state")
@@ -109,22 +87,38 @@ fn a_challenged_registration_reaches_reged() {
 fn a_registrar_named_by_host_name_is_looked_up() {
     let registrar_port = free_sip_port();
     let conf = TestConf::new().modules(&["mod_sip"]);
+    registering_gateway(&conf, "named", &format!("localhost:{registrar_port}"), "");
+    let mut switch = start(&conf);
+    run_challenging_registrar(registrar_port, "the REGISTER reached localhost");
+    wait_until("the gateway to be REGED", || {
+        switch.api("sofia status gateway named").contains("REGED")
+    });
+}
+
+/// A profile with one gateway `name` registering as gw-user/secret in realm far.example at
+/// `proxy`, plus `extra` parameters.
+fn registering_gateway(conf: &TestConf, name: &str, proxy: &str, extra: &str) {
     sip_profile_with_gateways(
-        &conf,
+        conf,
         "",
         &format!(
-            r#"<gateway name="named">
+            r#"<gateway name="{name}">
   <param name="username" value="gw-user"/>
   <param name="password" value="secret"/>
   <param name="realm" value="far.example"/>
-  <param name="proxy" value="localhost:{registrar_port}"/>
+  <param name="proxy" value="{proxy}"/>
   <param name="register" value="true"/>
+  {extra}
 </gateway>"#
         ),
     );
-    let mut switch = start(&conf);
+}
+
+/// sipp as a registrar on `port` that challenges once and checks the digest; asserts it
+/// accepted.
+fn run_challenging_registrar(port: u16, what: &str) {
     let registrar = Sipp::uas(
-        registrar_port,
+        port,
         &[
             "-sf",
             ferroswitch_tests::sip::scenario("registrar_challenge.xml")
@@ -133,12 +127,5 @@ fn a_registrar_named_by_host_name_is_looked_up() {
         ],
     )
     .run();
-    assert!(
-        registrar.success,
-        "the REGISTER reached localhost: {}",
-        registrar.report
-    );
-    wait_until("the gateway to be REGED", || {
-        switch.api("sofia status gateway named").contains("REGED")
-    });
+    assert!(registrar.success, "{what}: {}", registrar.report);
 }
