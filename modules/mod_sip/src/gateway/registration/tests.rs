@@ -41,6 +41,13 @@ fn drain(reg: &mut Registration) -> (Vec<Request>, Vec<StateChange>) {
     (sent, states)
 }
 
+/// A registration for `params`, started at `now`.
+fn started(params: RegistrationParams, now: Instant) -> Registration {
+    let mut reg = Registration::new(params, 1);
+    reg.handle_start(now);
+    reg
+}
+
 fn names(states: &[StateChange]) -> Vec<&'static str> {
     states.iter().map(|s| s.state.as_str()).collect()
 }
@@ -110,8 +117,7 @@ fn granted(request: &Request, expires: u32) -> Response {
 fn a_challenge_is_answered_then_the_gateway_is_reged() {
     let now = Instant::now();
     let mut registrar = Registrar::new();
-    let mut reg = Registration::new(params(3600, 30), 1);
-    reg.handle_start(now);
+    let mut reg = started(params(3600, 30), now);
     let (sent, states) = drain(&mut reg);
     assert_eq!(names(&states), ["TRYING"]);
     let first = &sent[0];
@@ -140,8 +146,7 @@ fn a_challenge_is_answered_then_the_gateway_is_reged() {
 #[test]
 fn the_refresh_goes_fifteen_seconds_before_a_long_expiry() {
     let now = Instant::now();
-    let mut reg = Registration::new(params(3600, 30), 1);
-    reg.handle_start(now);
+    let mut reg = started(params(3600, 30), now);
     let (sent, _) = drain(&mut reg);
     // The registrar grants less than asked: the grant rules.
     reg.handle_response(now, &granted(&sent[0], 600));
@@ -167,8 +172,7 @@ fn the_refresh_goes_fifteen_seconds_before_a_long_expiry() {
 #[test]
 fn a_short_expiry_is_refreshed_at_half_time() {
     let now = Instant::now();
-    let mut reg = Registration::new(params(20, 30), 1);
-    reg.handle_start(now);
+    let mut reg = started(params(20, 30), now);
     let (sent, _) = drain(&mut reg);
     let mut ok = reply(&sent[0], 200, "OK");
     ok.headers.push("Expires", "20");
@@ -184,8 +188,7 @@ fn a_short_expiry_is_refreshed_at_half_time() {
 #[test]
 fn failures_wait_longer_each_time_until_a_success_resets_them() {
     let start = Instant::now();
-    let mut reg = Registration::new(params(3600, 30), 1);
-    reg.handle_start(start);
+    let mut reg = started(params(3600, 30), start);
     let mut now = start;
     for failure in 1..=3u32 {
         let (sent, _) = drain(&mut reg);
@@ -210,8 +213,7 @@ fn failures_wait_longer_each_time_until_a_success_resets_them() {
 #[test]
 fn a_503_and_a_timeout_retry_after_retry_seconds_only() {
     let now = Instant::now();
-    let mut reg = Registration::new(params(3600, 30), 1);
-    reg.handle_start(now);
+    let mut reg = started(params(3600, 30), now);
     let (sent, _) = drain(&mut reg);
     reg.handle_response(now, &reply(&sent[0], 403, "Forbidden"));
     drain(&mut reg);
@@ -232,8 +234,7 @@ fn a_503_and_a_timeout_retry_after_retry_seconds_only() {
 #[test]
 fn the_wait_is_capped() {
     let mut now = Instant::now();
-    let mut reg = Registration::new(params(3600, 1000), 1);
-    reg.handle_start(now);
+    let mut reg = started(params(3600, 1000), now);
     for _ in 0..5 {
         let (sent, _) = drain(&mut reg);
         reg.handle_response(now, &reply(&sent[0], 404, "Not Found"));
@@ -250,8 +251,7 @@ fn the_wait_is_capped() {
 fn wrong_credentials_fail_instead_of_looping() {
     let now = Instant::now();
     let mut registrar = Registrar::new();
-    let mut reg = Registration::new(params(3600, 30), 1);
-    reg.handle_start(now);
+    let mut reg = started(params(3600, 30), now);
     let (sent, _) = drain(&mut reg);
     reg.handle_response(now, &registrar.challenge(&sent[0]));
     let (sent, _) = drain(&mut reg);
@@ -267,8 +267,7 @@ fn wrong_credentials_fail_instead_of_looping() {
 fn stop_unregisters_a_reged_gateway_with_its_credentials() {
     let now = Instant::now();
     let mut registrar = Registrar::new();
-    let mut reg = Registration::new(params(3600, 30), 1);
-    reg.handle_start(now);
+    let mut reg = started(params(3600, 30), now);
     let (sent, _) = drain(&mut reg);
     reg.handle_response(now, &registrar.challenge(&sent[0]));
     let (sent, _) = drain(&mut reg);
@@ -293,8 +292,7 @@ fn stop_unregisters_a_reged_gateway_with_its_credentials() {
 #[test]
 fn stop_while_failing_sends_nothing() {
     let now = Instant::now();
-    let mut reg = Registration::new(params(3600, 30), 1);
-    reg.handle_start(now);
+    let mut reg = started(params(3600, 30), now);
     let (sent, _) = drain(&mut reg);
     reg.handle_response(now, &reply(&sent[0], 403, "Forbidden"));
     drain(&mut reg);
@@ -307,8 +305,7 @@ fn stop_while_failing_sends_nothing() {
 #[test]
 fn responses_nobody_waits_for_are_ignored() {
     let now = Instant::now();
-    let mut reg = Registration::new(params(3600, 30), 1);
-    reg.handle_start(now);
+    let mut reg = started(params(3600, 30), now);
     let (sent, _) = drain(&mut reg);
     reg.handle_response(now, &reply(&sent[0], 100, "Trying"));
     assert!(drain(&mut reg).1.is_empty());
@@ -322,8 +319,7 @@ fn responses_nobody_waits_for_are_ignored() {
 #[test]
 fn interval_too_brief_is_answered_with_min_expires() {
     let now = Instant::now();
-    let mut reg = Registration::new(params(60, 30), 1);
-    reg.handle_start(now);
+    let mut reg = started(params(60, 30), now);
     let (sent, _) = drain(&mut reg);
     let mut brief = reply(&sent[0], 423, "Interval Too Brief");
     brief.headers.push("Min-Expires", "300");
