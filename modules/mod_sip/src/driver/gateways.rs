@@ -22,7 +22,8 @@ use crate::gateway::{Gateway, GatewayState, Snapshot};
 pub(super) struct GatewayRunner {
     shared: Arc<Gateway>,
     registration: Registration,
-    /// Where the register-proxy was found; a name is looked up again after a failure.
+    /// Where the register-proxy was found; a name is looked up again when a REGISTER goes
+    /// unanswered or cannot be sent.
     proxy_addr: Option<SocketAddr>,
     /// A REGISTER waiting for the register-proxy's name to be looked up.
     waiting: Option<Request>,
@@ -137,10 +138,13 @@ impl Driver {
             .handle_response(Instant::now(), response);
     }
 
-    /// Transaction `tx` of a gateway ended without a final response.
+    /// Transaction `tx` of a gateway ended without a final response. The register-proxy's
+    /// name is looked up again for the retry: it may have moved.
     pub(super) fn handle_gateway_timeout(&mut self, tx: TransactionId) {
         if let Some(index) = self.gateways.by_transaction.remove(&tx) {
-            self.gateways.runners[index]
+            let runner = &mut self.gateways.runners[index];
+            runner.proxy_addr = None;
+            runner
                 .registration
                 .handle_transaction_timeout(Instant::now());
         }
