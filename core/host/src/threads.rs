@@ -21,6 +21,9 @@ type Job = Box<dyn FnOnce() + Send>;
 /// How late the kernel may end a worker's sleep so as to serve several with one interrupt.
 pub const MEDIA_TIMER_SLACK: Duration = Duration::from_micros(500);
 
+/// The scheduler time slice session threads ask for (the kernel's shortest).
+pub const MEDIA_SLICE: Duration = Duration::from_micros(100);
+
 struct State {
     jobs: VecDeque<Job>,
     idle: usize,
@@ -98,6 +101,7 @@ impl ThreadPool {
 
 fn worker(shared: &Shared) {
     set_timer_slack(MEDIA_TIMER_SLACK);
+    set_scheduler_slice(MEDIA_SLICE);
     loop {
         let job = {
             let mut state = shared.lock();
@@ -135,6 +139,39 @@ fn set_timer_slack(slack: Duration) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = slack;
+}
+
+/// Asks the scheduler for a short time slice (Linux 6.12+, EEVDF; older kernels ignore the
+/// field for ordinary threads). A session thread runs a few microseconds per frame and then
+/// sleeps; with the default slice a woken one may wait behind whatever runs for milliseconds,
+/// and with a thousand of them due on the same tick the last are a frame late. A short slice
+/// gives a woken thread an early deadline, so it runs soon after its tick.
+fn set_scheduler_slice(slice: Duration) {
+    #[cfg(target_os = "linux")]
+    {
+        let attr = libc::sched_attr {
+            size: std::mem::size_of::<libc::sched_attr>() as u32,
+            sched_policy: libc::SCHED_OTHER as u32,
+            sched_flags: 0,
+            sched_nice: 0,
+            sched_priority: 0,
+            sched_runtime: u64::try_from(slice.as_nanos()).unwrap_or(u64::MAX),
+            sched_deadline: 0,
+            sched_period: 0,
+        };
+        // SAFETY: sched_setattr reads `size` bytes of `attr`, which outlives the call, and
+        // changes only the calling thread (pid 0). A refusal leaves the default slice.
+        unsafe {
+            libc::syscall(
+                libc::SYS_sched_setattr,
+                0,
+                &attr as *const libc::sched_attr,
+                0,
+            )
+        };
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = slice;
 }
 
 #[cfg(test)]

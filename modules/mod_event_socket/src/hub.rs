@@ -14,7 +14,7 @@ use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Duration;
 
-use ferroswitch_abi::{Event, EventHandler, LogLevel, LogRecord, Logger};
+use ferroswitch_abi::{Event, EventHandler, Host, LogLevel, LogRecord, Logger};
 
 use crate::buffers::BufferPool;
 use crate::command::lock;
@@ -194,9 +194,29 @@ pub struct Hub {
     next_id: AtomicU64,
     /// Buffers for event messages.
     pub buffers: BufferPool,
+    /// Told whether any client is connected, so that the core builds no events while
+    /// nobody is there to read them.
+    core: Option<Host>,
 }
 
 impl Hub {
+    /// A hub with no client yet, which tells `host` whether it has any.
+    pub fn reporting_to(host: Host) -> Self {
+        host.set_event_handlers_active(false);
+        Self {
+            core: Some(host),
+            ..Self::default()
+        }
+    }
+
+    /// Tells the core whether events have anyone to go to. Called with the listener list
+    /// still locked, so that reports reach the core in the order the list changed.
+    fn report_clients(&self, clients: usize) {
+        if let Some(host) = &self.core {
+            host.set_event_handlers_active(clients > 0);
+        }
+    }
+
     /// Registers a client whose socket is `socket`, with a queue of `queue_size` items;
     /// returns it and the receiving end of its queue, for its writer thread.
     pub fn register(
@@ -220,6 +240,7 @@ impl Hub {
         let mut listeners = self.write();
         let mut all: Vec<Arc<Listener>> = listeners.iter().cloned().collect();
         all.push(Arc::clone(&listener));
+        self.report_clients(all.len());
         *listeners = all.into();
         Ok((listener, receiver))
     }
@@ -232,6 +253,7 @@ impl Hub {
             .filter(|listener| listener.id != id)
             .cloned()
             .collect();
+        self.report_clients(kept.len());
         *listeners = kept.into();
     }
 

@@ -69,7 +69,7 @@ fn load(host: Host, registrar: &mut Registrar<'_>) -> Result<(), Error> {
         }
         None => EventSocketConfig::default(),
     };
-    let hub = Arc::new(Hub::default());
+    let hub = Arc::new(Hub::reporting_to(host));
     let context = Arc::new(Context::new(host, config, Arc::clone(&hub)));
     registrar.add_event_handler(
         EventHandlerDesc {

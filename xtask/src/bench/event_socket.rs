@@ -34,7 +34,7 @@ const PASSWORD: &str = "ClueCon";
 const CALL: &str = "bgapi originate loopback/^^;answer;park/default/inline &hangup()";
 const SUBSCRIBER_COUNTS: &[usize] = &[1, 10];
 /// Calls per second, step by step.
-const RATES: &[u64] = &[100, 250, 500, 1_000, 2_000, 4_000];
+const RATES: &[u64] = &[100, 250, 500, 1_000, 2_000, 4_000, 6_000, 8_000];
 const STEP_WARM_UP: Duration = Duration::from_secs(1);
 const STEP_WINDOW: Duration = Duration::from_secs(4);
 /// Beyond this many calls up at once the pacing waits: the switch is not keeping up.

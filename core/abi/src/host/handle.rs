@@ -120,6 +120,13 @@ impl Host {
         (self.table.event_wanted())(self.ctx, name.into())
     }
 
+    /// Tells the core whether this module's event handlers have anyone to pass events to
+    /// (see [`HostTable::event_handlers_active`](crate::HostTable)): say false while nobody
+    /// listens, so the core skips building events for them, and true as soon as someone does.
+    pub fn set_event_handlers_active(&self, active: bool) {
+        (self.table.event_handlers_active())(self.ctx, self.module, active);
+    }
+
     /// Runs API command `command` with `args`.
     pub fn api(
         &self,

@@ -189,4 +189,11 @@ pub struct HostTable {
     /// Removes the channel's taps named by the third argument (with the last argument true:
     /// those whose names start with it), calling their `on_close`; how many were removed.
     pub session_tap_stop: extern "C" fn(HostCtx, SessionId, RStr<'_>, bool) -> RResult<u32, Error>,
+
+    // --- event interest (appended after the media taps) ---
+    /// Says whether the calling module's event handlers have anyone to pass events to. While
+    /// a module says false (an event socket with no client), the core counts its handlers out
+    /// of [`event_wanted`](Self::event_wanted) and does not call them, so events nobody reads
+    /// are not built. Handlers want events until their module says otherwise.
+    pub event_handlers_active: extern "C" fn(HostCtx, ModuleId, bool),
 }

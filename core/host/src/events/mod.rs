@@ -10,16 +10,17 @@ mod header_text;
 mod heartbeat;
 mod interned;
 mod pool;
+mod subscribers;
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use abi_stable::std_types::RString;
-use ferroswitch_abi::{Event, EventHandlerRecord, LogLevel};
+use ferroswitch_abi::{Event, LogLevel, ModuleId};
 
 use crate::core::Core;
-use crate::registry::Registered;
+use subscribers::{Subscriber, Subscribers};
 
 pub use clock::{format_local, format_utc, micros_since_epoch};
 pub use header_text::{copy, number};
@@ -49,19 +50,6 @@ pub fn uptime_text(uptime: std::time::Duration) -> String {
         plural(micros % 1_000, "microsecond"),
     ]
     .join(", ")
-}
-
-struct Subscriber {
-    handler: Arc<Registered<EventHandlerRecord>>,
-    all: bool,
-    names: HashSet<String>,
-}
-
-#[derive(Default)]
-struct Subscribers {
-    list: Vec<Subscriber>,
-    any_all: bool,
-    names: HashSet<String>,
 }
 
 /// An event that already carries the bus's envelope headers (see [`EventBus::stamp`]);
@@ -118,6 +106,8 @@ pub struct EventBus {
     hostname: &'static str,
     sequence: AtomicU64,
     subscribers: RwLock<Arc<Subscribers>>,
+    /// Modules whose handlers have nobody to pass events to just now.
+    inactive: Mutex<HashSet<ModuleId>>,
 }
 
 impl EventBus {
@@ -128,6 +118,7 @@ impl EventBus {
             hostname: Box::leak(hostname.into_boxed_str()),
             sequence: AtomicU64::new(0),
             subscribers: RwLock::default(),
+            inactive: Mutex::default(),
         }
     }
 
@@ -143,49 +134,60 @@ impl EventBus {
     /// Rebuilds the subscriber list after modules registered or dropped event handlers.
     pub fn interfaces_changed(&self, core: Core) {
         let handlers = core.inner().registry.read().event_handlers.clone();
-        let mut subscribers = Subscribers::default();
-        for handler in handlers {
-            let names: HashSet<String> = handler
-                .record
-                .desc
-                .events
-                .iter()
-                .map(|name| name.to_string())
-                .collect();
-            let all = names.contains("ALL");
-            subscribers.any_all |= all;
-            subscribers.names.extend(names.iter().cloned());
-            subscribers.list.push(Subscriber {
-                handler,
-                all,
-                names,
-            });
+        let registered = handlers
+            .into_iter()
+            .map(|handler| Arc::new(Subscriber::new(handler)))
+            .collect();
+        let inactive = self.inactive();
+        *self.write_subscribers() = Arc::new(Subscribers::new(registered, &inactive));
+    }
+
+    /// Counts `module`'s handlers in (`active`) or out of delivery: a module says it has
+    /// nobody to pass events to, so that events only it would take are not built.
+    pub fn set_module_active(&self, module: ModuleId, active: bool) {
+        let mut inactive = self.inactive();
+        let changed = if active {
+            inactive.remove(&module)
+        } else {
+            inactive.insert(module)
+        };
+        if changed {
+            let mut subscribers = self.write_subscribers();
+            *subscribers = Arc::new(subscribers.with_inactive(&inactive));
         }
-        *self
-            .subscribers
+    }
+
+    /// The inactive modules, locked (before the subscriber list, always in that order).
+    fn inactive(&self) -> std::sync::MutexGuard<'_, HashSet<ModuleId>> {
+        self.inactive
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    fn write_subscribers(&self) -> std::sync::RwLockWriteGuard<'_, Arc<Subscribers>> {
+        self.subscribers
             .write()
-            .unwrap_or_else(|poison| poison.into_inner()) = Arc::new(subscribers);
+            .unwrap_or_else(|poison| poison.into_inner())
     }
 
     /// Whether anyone wants events named `name`: callers skip building events nobody reads.
     pub fn wanted(&self, name: &str) -> bool {
-        let subscribers = self
-            .subscribers
+        self.subscribers
             .read()
-            .unwrap_or_else(|poison| poison.into_inner());
-        subscribers.any_all || subscribers.names.contains(name)
+            .unwrap_or_else(|poison| poison.into_inner())
+            .wants(name)
     }
 
     /// Stamps the envelope headers on `event` (unless it is [`Stamped`] already) and
     /// delivers it.
     pub fn fire(&self, core: Core, event: impl Fireable) {
         let subscribers = self.snapshot();
-        if subscribers.list.is_empty() {
+        if subscribers.active.is_empty() {
             return;
         }
         let event = event.stamped(self);
-        for subscriber in &subscribers.list {
-            if !(subscriber.all || subscriber.names.contains(event.name.as_str())) {
+        for subscriber in &subscribers.active {
+            if !subscriber.takes(event.name.as_str()) {
                 continue;
             }
             if let Err(error) = subscriber

@@ -93,6 +93,12 @@ pub extern "C" fn event_wanted(ctx: HostCtx, name: RStr<'_>) -> bool {
     quiet(false, || core(ctx).inner().events.wanted(name.as_str()))
 }
 
+pub extern "C" fn event_handlers_active(ctx: HostCtx, module: ModuleId, active: bool) {
+    quiet((), || {
+        core(ctx).inner().events.set_module_active(module, active)
+    });
+}
+
 pub extern "C" fn api_execute(
     ctx: HostCtx,
     command: RStr<'_>,

@@ -80,6 +80,7 @@ pub fn table() -> HostTableRef {
         dialplan_hunt: session_media::dialplan_hunt,
         session_tap_start: session_media::session_tap_start,
         session_tap_stop: session_media::session_tap_stop,
+        event_handlers_active: core_fns::event_handlers_active,
     }
     .leak_into_prefix()
 }
