@@ -268,8 +268,7 @@ fn runtime(_host: Host) -> Result<(), Error> {
             Arc::clone(&module.drivers),
         )
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .thread_name("mod_sip")
         .enable_all()
         .build()
