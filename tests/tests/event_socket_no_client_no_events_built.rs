@@ -42,7 +42,10 @@ fn calls_with_no_client_connected_build_no_events() {
             && event.header("Unique-ID") == Some(a_leg.as_str())
     });
     let events_per_call = sequence(&completed) - sequence(&created);
-    assert!(events_per_call >= 10, "a call built {events_per_call} events");
+    assert!(
+        events_per_call >= 10,
+        "a call built {events_per_call} events"
+    );
     first.send("exit");
     first.read_until_closed();
     drop(first);

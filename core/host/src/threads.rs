@@ -12,6 +12,7 @@
 //! interrupt; with the slack the kernel serves nearby deadlines with one. A frame a fraction of
 //! a millisecond late is inaudible; the interrupts were a large part of a call's CPU.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
@@ -21,7 +22,7 @@ type Job = Box<dyn FnOnce() + Send>;
 /// How late the kernel may end a worker's sleep so as to serve several with one interrupt.
 pub const MEDIA_TIMER_SLACK: Duration = Duration::from_micros(500);
 
-/// The scheduler time slice session threads ask for (the kernel's shortest).
+/// The scheduler time slice a thread paced by a media timer asks for (the kernel's shortest).
 pub const MEDIA_SLICE: Duration = Duration::from_micros(100);
 
 struct State {
@@ -101,7 +102,6 @@ impl ThreadPool {
 
 fn worker(shared: &Shared) {
     set_timer_slack(MEDIA_TIMER_SLACK);
-    set_scheduler_slice(MEDIA_SLICE);
     loop {
         let job = {
             let mut state = shared.lock();
@@ -126,6 +126,29 @@ fn worker(shared: &Shared) {
         };
         // A panicking job must not take the worker (and the jobs queued behind it) down.
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+        restore_default_slice();
+    }
+}
+
+thread_local! {
+    /// Whether the current job asked for [`MEDIA_SLICE`].
+    static SHORT_SLICE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Gives the calling thread a short scheduler slice ([`MEDIA_SLICE`]) until its pool job
+/// ends: for threads that sleep on a media timer and must run soon after each tick. Threads
+/// woken by packets (bridged RTP) keep the default: there the short slice only added
+/// preemptions, 75% → 90% CPU for 300 anchored SIP calls/s.
+pub fn pace_by_timer() {
+    if !SHORT_SLICE.replace(true) {
+        set_scheduler_slice(MEDIA_SLICE);
+    }
+}
+
+/// Gives the thread the kernel's default slice back, if its job took a short one.
+fn restore_default_slice() {
+    if SHORT_SLICE.replace(false) {
+        set_scheduler_slice(Duration::ZERO);
     }
 }
 
@@ -141,11 +164,12 @@ fn set_timer_slack(slack: Duration) {
     let _ = slack;
 }
 
-/// Asks the scheduler for a short time slice (Linux 6.12+, EEVDF; older kernels ignore the
-/// field for ordinary threads). A session thread runs a few microseconds per frame and then
-/// sleeps; with the default slice a woken one may wait behind whatever runs for milliseconds,
-/// and with a thousand of them due on the same tick the last are a frame late. A short slice
-/// gives a woken thread an early deadline, so it runs soon after its tick.
+/// Asks the scheduler for a time slice of `slice`, zero for the default (Linux 6.12+, EEVDF;
+/// older kernels ignore the field for ordinary threads). A timer-paced session thread runs a
+/// few microseconds per frame and then sleeps; with the default slice a woken one may wait
+/// behind whatever runs for milliseconds, and with a thousand due on nearby ticks the last
+/// are half a frame late. A short slice gives a woken thread an early deadline, so it runs
+/// soon after its tick (media_calls, 1,250 calls: 0.60% → 0.005% late frames).
 fn set_scheduler_slice(slice: Duration) {
     #[cfg(target_os = "linux")]
     {

@@ -224,6 +224,8 @@ pub extern "C" fn timer_start(
             .object
             .start(interval_ms, samples_per_tick)
             .into_result()?;
+        // The calling thread will sleep on this timer's ticks.
+        crate::threads::pace_by_timer();
         Ok(FfiTimerInstance_TO::from_value(
             Leased {
                 inner,
