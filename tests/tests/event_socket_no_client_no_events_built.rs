@@ -15,6 +15,13 @@ fn sequence(event: &PlainEvent) -> u64 {
         .expect("every event carries a numeric Event-Sequence")
 }
 
+/// The next `name` event of the channel `uuid`.
+fn event_of(client: &mut EslClient, name: &str, uuid: &str) -> PlainEvent {
+    client.next_event(&format!("{name} of {uuid}"), |event| {
+        event.header("Event-Name") == Some(name) && event.header("Unique-ID") == Some(uuid)
+    })
+}
+
 /// Originates a call, hangs it up and returns its A leg's uuid.
 fn call(switch: &mut Switch) -> String {
     let a_leg = switch.originate(DIAL, "&park()");
@@ -33,14 +40,8 @@ fn calls_with_no_client_connected_build_no_events() {
     let mut first = EslClient::connect_authed(port, "ClueCon");
     first.command("event plain ALL");
     let a_leg = call(&mut switch);
-    let created = first.next_event("the first call's CHANNEL_CREATE", |event| {
-        event.header("Event-Name") == Some("CHANNEL_CREATE")
-            && event.header("Unique-ID") == Some(a_leg.as_str())
-    });
-    let completed = first.next_event("the first call's CHANNEL_HANGUP_COMPLETE", |event| {
-        event.header("Event-Name") == Some("CHANNEL_HANGUP_COMPLETE")
-            && event.header("Unique-ID") == Some(a_leg.as_str())
-    });
+    let created = event_of(&mut first, "CHANNEL_CREATE", &a_leg);
+    let completed = event_of(&mut first, "CHANNEL_HANGUP_COMPLETE", &a_leg);
     let events_per_call = sequence(&completed) - sequence(&created);
     assert!(
         events_per_call >= 10,
@@ -58,10 +59,7 @@ fn calls_with_no_client_connected_build_no_events() {
     let mut second = EslClient::connect_authed(port, "ClueCon");
     second.command("event plain ALL");
     let a_leg = call(&mut switch);
-    let next = second.next_event("the next call's CHANNEL_CREATE", |event| {
-        event.header("Event-Name") == Some("CHANNEL_CREATE")
-            && event.header("Unique-ID") == Some(a_leg.as_str())
-    });
+    let next = event_of(&mut second, "CHANNEL_CREATE", &a_leg);
     let built_meanwhile = sequence(&next) - sequence(&completed);
     // The first call's last few events (its B leg's end) may follow its A leg's completion;
     // the calls made with nobody connected must not have built theirs.
