@@ -268,6 +268,9 @@ fn runtime(_host: Host) -> Result<(), Error> {
             Arc::clone(&module.drivers),
         )
     };
+    // One thread for every profile's driver: each driver is a single task anyway, and on a
+    // multi-thread runtime the workers handed it back and forth, paying a wake-up and a
+    // context switch for most messages. The name is for the blocking pool (gateway lookups).
     let runtime = tokio::runtime::Builder::new_current_thread()
         .thread_name("mod_sip")
         .enable_all()
