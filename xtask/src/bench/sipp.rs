@@ -102,6 +102,10 @@ impl Sipp {
             .arg(format!("{}s", timeout.as_secs()))
             // Scheduling more calls per loop keeps sipp from being the bottleneck at high rates.
             .args(["-max_recv_loops", "5000", "-max_sched_loops", "5000"])
+            // sipp's default 64 kB socket buffers overflow in a burst at 1,000+ calls/s; a lost
+            // ACK then makes the callee abort the call on the BYE that follows, a failure that is
+            // sipp's, not the switch's. The kernel caps the size at net.core.rmem_max.
+            .args(["-buff_size", "4194304"])
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
