@@ -3,6 +3,7 @@
 //! System benches live in their own files in this directory and are registered in
 //! [`registry::SYSTEM_BENCHES`].
 
+mod alaw_tone;
 mod event_socket;
 mod event_subscriber;
 mod hangup_counters;

@@ -3,7 +3,12 @@
 //! 200 / ACK, a 1 s hold, BYE. The rate steps up ([`RATES`]), [`STEP`] worth of calls per step,
 //! until a step has a failed call (sipp's exit status, its statistics' FailedCall count);
 //! the figure is the last clean step. Twice: signalling only, then with media anchored (the
-//! caller plays sipp's G.711 A-law capture, the callee echoes it, PCMA on both legs).
+//! caller streams an A-law tone at 50 packets/s, the callee echoes it, PCMA on both legs).
+//!
+//! The caller streams with `rtp_stream`, not `play_pcap_audio`: sipp plays a capture through a
+//! raw socket per call, and while raw sockets are open the kernel offers every UDP packet on
+//! the machine, the switch's included, to each of them. At 300 calls/s that walk was 14% of
+//! the switch's CPU, a cost no real phone puts on a switch.
 //!
 //! sipp runs on the same two cores as the switch; its own CPU is printed next to the switch's
 //! because at high rates it is part of what limits the figure.
@@ -14,6 +19,7 @@ use std::time::{Duration, Instant};
 use crate::error::Error;
 use crate::workspace::{Profile, Workspace};
 
+use super::alaw_tone::AlawTone;
 use super::process_usage::load_average;
 use super::sip_switch::SipSwitch;
 use super::sipp::{caller_scenario, free_udp_port, CallerMedia, Sipp, SippOutcome, UAS_PCMA};
@@ -31,13 +37,14 @@ const MIN_RATE_KEPT: f64 = 0.9;
 
 pub fn run(workspace: &Workspace) -> Result<(), Error> {
     let binary = workspace.ferroswitch(Profile::Release);
-    for media in [CallerMedia::None, CallerMedia::Pcap] {
-        ramp(&binary, media)?;
+    let tone = AlawTone::write("sip-calls", 10)?;
+    for media in [CallerMedia::None, CallerMedia::Stream] {
+        ramp(&binary, media, tone.path())?;
     }
     Ok(())
 }
 
-fn ramp(binary: &Path, media: CallerMedia) -> Result<(), Error> {
+fn ramp(binary: &Path, media: CallerMedia, tone: &Path) -> Result<(), Error> {
     let label = match media {
         CallerMedia::None => "signalling only",
         _ => "media anchored (PCMA both legs, RTP both ways)",
@@ -46,7 +53,7 @@ fn ramp(binary: &Path, media: CallerMedia) -> Result<(), Error> {
     let mut switch = SipSwitch::start(binary, callee_port)?;
     let mut best = None;
     for &rate in RATES {
-        let step = step(&mut switch, callee_port, media, rate)?;
+        let step = step(&mut switch, callee_port, media, tone, rate)?;
         println!(
             "sip calls ({label}): target {rate}/s, {} calls: {} ok, {} failed (caller exit {}, callee {} failed) in {:.1} s = {:.0} calls/s; CPU: switch {:.0}%, sipp caller {:.0}%, sipp callee {:.0}%; load {}",
             step.calls,
@@ -110,6 +117,7 @@ fn step(
     switch: &mut SipSwitch,
     callee_port: u16,
     media: CallerMedia,
+    tone: &Path,
     rate: u64,
 ) -> Result<Step, Error> {
     let calls = rate * STEP.as_secs();
@@ -147,7 +155,7 @@ fn step(
         HOLD.as_millis().to_string(),
     ];
     let switch_cpu_before = switch.process.cpu_seconds()?;
-    let scenario = caller_scenario(media, Path::new(""));
+    let scenario = caller_scenario(media, tone);
     let caller = Sipp::spawn(&scenario, &caller_args, timeout)?;
     let started = Instant::now();
     let caller = caller.finish(timeout + Duration::from_secs(10))?;

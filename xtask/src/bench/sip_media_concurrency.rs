@@ -12,11 +12,11 @@ use std::time::{Duration, Instant};
 use crate::error::Error;
 use crate::workspace::{Profile, Workspace};
 
+use super::alaw_tone::AlawTone;
 use super::hangup_counters::{HangupCounters, Totals};
 use super::process_usage::{self, load_average};
 use super::sip_switch::{SipSwitch, EVENT_SOCKET_PASSWORD};
 use super::sipp::{caller_scenario, free_udp_port, CallerMedia, Sipp, UAS_PCMA};
-use super::switch_process::bench_error;
 
 const CALLS: &[u64] = &[200, 500, 1_000];
 const SETUP_RATE: u64 = 100;
@@ -27,17 +27,10 @@ const DELIVERY_AIM: f64 = 0.99;
 
 pub fn run(workspace: &Workspace) -> Result<(), Error> {
     let binary = workspace.ferroswitch(Profile::Release);
-    let dir = std::env::temp_dir().join(format!("ferroswitch-sip-media-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)
-        .map_err(|error| bench_error(format!("{}: {error}", dir.display())))?;
-    let tone = dir.join("tone.alaw");
-    std::fs::write(&tone, alaw_tone(10))
-        .map_err(|error| bench_error(format!("{}: {error}", tone.display())))?;
-    let outcome = CALLS
+    let tone = AlawTone::write("sip-media", 10)?;
+    CALLS
         .iter()
-        .try_for_each(|&calls| step(&binary, &tone, calls));
-    let _ = std::fs::remove_dir_all(&dir);
-    outcome
+        .try_for_each(|&calls| step(&binary, tone.path(), calls))
 }
 
 /// One fresh switch carrying `calls` calls.
@@ -159,41 +152,5 @@ fn wait_for_hangups(counters: &HangupCounters, legs: u64) -> Result<Totals, Erro
             return Ok(totals);
         }
         std::thread::sleep(Duration::from_millis(200));
-    }
-}
-
-/// `seconds` of a 440 Hz tone, 8 kHz A-law (raw, no header), for sipp's `rtp_stream`.
-fn alaw_tone(seconds: u32) -> Vec<u8> {
-    (0..8000 * seconds)
-        .map(|n| {
-            let t = f64::from(n) / 8000.0;
-            linear_to_alaw((8000.0 * (2.0 * std::f64::consts::PI * 440.0 * t).sin()) as i16)
-        })
-        .collect()
-}
-
-/// ITU-T G.711 A-law.
-fn linear_to_alaw(sample: i16) -> u8 {
-    let sign: u8 = if sample >= 0 { 0x80 } else { 0x00 };
-    let magnitude = (i32::from(sample).unsigned_abs() >> 3).min(0xFFF);
-    let code = if magnitude < 32 {
-        (magnitude >> 1) as u8
-    } else {
-        let exponent = 31 - magnitude.leading_zeros() - 4;
-        ((exponent << 4) as u8) | ((magnitude >> exponent) & 0x0F) as u8
-    };
-    (sign | code) ^ 0x55
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn alaw_matches_known_codes() {
-        // Silence, and the extremes, from the G.711 tables.
-        assert_eq!(linear_to_alaw(0), 0xD5);
-        assert_eq!(linear_to_alaw(i16::MAX), 0xAA);
-        assert_eq!(linear_to_alaw(i16::MIN), 0x2A);
     }
 }
