@@ -78,6 +78,7 @@ impl Core {
         )?;
         let settings = CoreSettings::from_config(&config.current().root, options.mod_dir)
             .map_err(StartError::Settings)?;
+        crate::threads::size_futex_table(settings.max_sessions);
         let inner = Box::leak(Box::new(CoreInner {
             logging: Logging::new(settings.log_level),
             registry: Registry::default(),
