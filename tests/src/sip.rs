@@ -23,9 +23,22 @@ pub fn sip_profile(conf: &TestConf, extra_params: &str) -> u16 {
     sip_profile_with_gateways(conf, extra_params, "")
 }
 
+/// The test profile's RTP ports: below the kernel's ephemeral range (32768 up), where
+/// [`free_sip_port`] and sipp's media ports come from. Inside it, a switch of a test running in
+/// parallel could bind a port between another test choosing it and binding it ("Address
+/// already in use"). Switches sharing the range is fine: each skips pairs another one holds.
+const RTP_PORTS: (u16, u16) = (20_000, 22_000);
+
 /// [`sip_profile`] with `<gateways>` holding `gateways` (`<gateway>` elements).
 pub fn sip_profile_with_gateways(conf: &TestConf, extra_params: &str, gateways: &str) -> u16 {
     let port = free_sip_port();
+    sip_profile_at(conf, port, extra_params, gateways);
+    port
+}
+
+/// [`sip_profile_with_gateways`] on `port`, which the caller chose.
+pub fn sip_profile_at(conf: &TestConf, port: u16, extra_params: &str, gateways: &str) {
+    let (rtp_start, rtp_end) = RTP_PORTS;
     conf.write(
         "autoload_configs/sip.conf.xml",
         &format!(
@@ -35,8 +48,8 @@ pub fn sip_profile_with_gateways(conf: &TestConf, extra_params: &str, gateways: 
       <settings>
         <param name="sip-ip" value="127.0.0.1"/>
         <param name="sip-port" value="{port}"/>
-        <param name="rtp-start-port" value="42000"/>
-        <param name="rtp-end-port" value="44000"/>
+        <param name="rtp-start-port" value="{rtp_start}"/>
+        <param name="rtp-end-port" value="{rtp_end}"/>
         <param name="context" value="public"/>
         {extra_params}
       </settings>
@@ -49,7 +62,6 @@ pub fn sip_profile_with_gateways(conf: &TestConf, extra_params: &str, gateways: 
 "#
         ),
     );
-    port
 }
 
 /// A profile (see [`sip_profile`]) that trusts 127.0.0.0/8 (`apply-inbound-acl`

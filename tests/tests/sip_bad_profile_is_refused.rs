@@ -1,7 +1,7 @@
 //! A value a SIP profile cannot take stops mod_sip from loading, with the file, the line, the
 //! element and the reason in the log; so does a port another program holds.
 
-use ferroswitch_tests::sip::sip_profile;
+use ferroswitch_tests::sip::sip_profile_at;
 use ferroswitch_tests::{module_file, wait_until, Switch, TestConf};
 
 #[test]
@@ -30,8 +30,10 @@ fn a_bad_value_names_file_line_and_reason() {
 #[test]
 fn a_port_in_use_names_the_profile_and_the_address() {
     let conf = TestConf::new().modules(&["mod_sip"]);
-    let port = sip_profile(&conf, "");
-    let _holder = std::net::UdpSocket::bind(("127.0.0.1", port)).expect("the port is free");
+    // The kernel picks a port and it stays held: no other test can take it in between.
+    let holder = std::net::UdpSocket::bind(("127.0.0.1", 0)).expect("a free loopback port");
+    let port = holder.local_addr().expect("a bound socket").port();
+    sip_profile_at(&conf, port, "", "");
     let _switch = Switch::start(&conf);
     wait_until("the refusal to be logged", || {
         conf.log().contains("mod_sip failed to load")
