@@ -15,6 +15,9 @@ const DIALPLAN: &str = r#"<include>
     </extension>
     <extension name="busy">
       <condition field="destination_number" expression="^busy$">
+        <!-- Busy after a second, not at once: the tests learn the caller's UUID by asking its
+             live loopback partner, which an instant refusal could hang up first. -->
+        <action application="sleep" data="1000"/>
         <action application="hangup" data="USER_BUSY"/>
       </condition>
     </extension>
