@@ -11,12 +11,6 @@
 //! threads each waking every 20 ms for a frame would otherwise each program their own timer
 //! interrupt; with the slack the kernel serves nearby deadlines with one. A frame a fraction of
 //! a millisecond late is inaudible; the interrupts were a large part of a call's CPU.
-//!
-//! Workers do not preempt the thread that wakes them ([`Scheduling::Deferring`]): a SIP driver
-//! wakes a session thread for nearly every message it handles, and each woken thread used to
-//! take the driver's CPU at once, so the driver, which every call waits on, queued behind the
-//! threads it had just fed (65% of its context switches were such preemptions at 1,200
-//! calls/s). Only threads paced by a media timer keep the right to run as soon as they wake.
 
 use std::cell::Cell;
 use std::collections::VecDeque;
@@ -108,7 +102,6 @@ impl ThreadPool {
 
 fn worker(shared: &Shared) {
     set_timer_slack(MEDIA_TIMER_SLACK);
-    set_scheduling(Scheduling::Deferring);
     loop {
         let job = {
             let mut state = shared.lock();
@@ -133,39 +126,29 @@ fn worker(shared: &Shared) {
         };
         // A panicking job must not take the worker (and the jobs queued behind it) down.
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
-        restore_default_scheduling();
+        restore_default_slice();
     }
 }
 
 thread_local! {
-    /// Whether the current job asked for [`Scheduling::Paced`].
-    static PACED: Cell<bool> = const { Cell::new(false) };
+    /// Whether the current job asked for [`MEDIA_SLICE`].
+    static SHORT_SLICE: Cell<bool> = const { Cell::new(false) };
 }
 
-/// How a pool thread asks the kernel to schedule it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Scheduling {
-    /// `SCHED_BATCH`: when woken, it waits for the running thread's slice to end rather than
-    /// preempting it. The default for jobs: signalling, bridged RTP woken by packets.
-    Deferring,
-    /// `SCHED_OTHER` with a short slice ([`MEDIA_SLICE`]): runs soon after it wakes.
-    Paced,
-}
-
-/// Schedules the calling thread as [`Scheduling::Paced`] until its pool job ends: for threads
-/// that sleep on a media timer and must run soon after each tick. Threads woken by packets
-/// (bridged RTP) stay [`Scheduling::Deferring`]: a short slice on them only added preemptions,
-/// 75% → 90% CPU for 300 anchored SIP calls/s.
+/// Gives the calling thread a short scheduler slice ([`MEDIA_SLICE`]) until its pool job
+/// ends: for threads that sleep on a media timer and must run soon after each tick. Threads
+/// woken by packets (bridged RTP) keep the default: there the short slice only added
+/// preemptions, 75% → 90% CPU for 300 anchored SIP calls/s.
 pub fn pace_by_timer() {
-    if !PACED.replace(true) {
-        set_scheduling(Scheduling::Paced);
+    if !SHORT_SLICE.replace(true) {
+        set_scheduler_slice(MEDIA_SLICE);
     }
 }
 
-/// Gives the thread the pool's default scheduling back, if its job changed it.
-fn restore_default_scheduling() {
-    if PACED.replace(false) {
-        set_scheduling(Scheduling::Deferring);
+/// Gives the thread the kernel's default slice back, if its job took a short one.
+fn restore_default_slice() {
+    if SHORT_SLICE.replace(false) {
+        set_scheduler_slice(Duration::ZERO);
     }
 }
 
@@ -211,24 +194,18 @@ fn set_timer_slack(slack: Duration) {
     let _ = slack;
 }
 
-/// Applies `scheduling` to the calling thread (Linux; elsewhere threads keep the default).
-///
-/// The paced slice needs Linux 6.12+ (EEVDF); older kernels ignore the field for ordinary
-/// threads. A timer-paced session thread runs a few microseconds per frame and then sleeps;
-/// with the default slice a woken one may wait behind whatever runs for milliseconds, and with
-/// a thousand due on nearby ticks the last are half a frame late. A short slice gives a woken
-/// thread an early deadline, so it runs soon after its tick (media_calls, 1,250 calls: 0.60% →
-/// 0.005% late frames). A refusal leaves the thread as it was.
-fn set_scheduling(scheduling: Scheduling) {
+/// Asks the scheduler for a time slice of `slice`, zero for the default (Linux 6.12+, EEVDF;
+/// older kernels ignore the field for ordinary threads). A timer-paced session thread runs a
+/// few microseconds per frame and then sleeps; with the default slice a woken one may wait
+/// behind whatever runs for milliseconds, and with a thousand due on nearby ticks the last
+/// are half a frame late. A short slice gives a woken thread an early deadline, so it runs
+/// soon after its tick (media_calls, 1,250 calls: 0.60% → 0.005% late frames).
+fn set_scheduler_slice(slice: Duration) {
     #[cfg(target_os = "linux")]
     {
-        let (policy, slice) = match scheduling {
-            Scheduling::Deferring => (libc::SCHED_BATCH, Duration::ZERO),
-            Scheduling::Paced => (libc::SCHED_OTHER, MEDIA_SLICE),
-        };
         let attr = libc::sched_attr {
             size: std::mem::size_of::<libc::sched_attr>() as u32,
-            sched_policy: policy as u32,
+            sched_policy: libc::SCHED_OTHER as u32,
             sched_flags: 0,
             sched_nice: 0,
             sched_priority: 0,
@@ -237,7 +214,7 @@ fn set_scheduling(scheduling: Scheduling) {
             sched_period: 0,
         };
         // SAFETY: sched_setattr reads `size` bytes of `attr`, which outlives the call, and
-        // changes only the calling thread (pid 0).
+        // changes only the calling thread (pid 0). A refusal leaves the default slice.
         unsafe {
             libc::syscall(
                 libc::SYS_sched_setattr,
@@ -248,7 +225,7 @@ fn set_scheduling(scheduling: Scheduling) {
         };
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = scheduling;
+    let _ = slice;
 }
 
 #[cfg(test)]
@@ -304,38 +281,5 @@ mod tests {
             .recv_timeout(Duration::from_secs(5))
             .expect("the next job ran");
         assert_eq!(ran.load(Ordering::SeqCst), 1);
-    }
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn jobs_defer_to_their_waker_unless_paced_by_a_timer_and_the_next_job_starts_deferring() {
-        // SAFETY: sched_getscheduler(0) reads the calling thread's policy.
-        fn policy() -> libc::c_int {
-            unsafe { libc::sched_getscheduler(0) }
-        }
-        let pool = ThreadPool::new("test", 256 * 1024, 1, Duration::from_secs(5));
-        let (done, finished) = channel();
-        let report = done.clone();
-        pool.execute(move || {
-            let before = policy();
-            pace_by_timer();
-            report.send((before, policy())).unwrap();
-        })
-        .unwrap();
-        let (plain, paced) = finished.recv_timeout(Duration::from_secs(5)).unwrap();
-        assert_eq!(plain, libc::SCHED_BATCH, "a job starts deferring");
-        assert_eq!(paced, libc::SCHED_OTHER, "a timer-paced job preempts again");
-        // The one idle worker takes the next job: its pacing must not have stayed.
-        while pool.idle() == 0 {
-            std::thread::sleep(Duration::from_millis(1));
-        }
-        pool.execute(move || done.send((policy(), policy())).unwrap())
-            .unwrap();
-        let (next, _) = finished.recv_timeout(Duration::from_secs(5)).unwrap();
-        assert_eq!(
-            next,
-            libc::SCHED_BATCH,
-            "the next job on the worker defers again"
-        );
     }
 }

@@ -22,10 +22,10 @@ const MODULES: &[&str] = &[
 ];
 pub const EVENT_SOCKET_PASSWORD: &str = "ClueCon";
 /// FreeSWITCH's default range (as `conf/` ships it), ending below the kernel's ephemeral range
-/// (32768 up), where sipp's `-mp` ports and the free SIP ports come from. Each call holds two
-/// legs of an RTP/RTCP pair for its life, about 1.1 s in `sip_calls`: 8,192 pairs serve 1,500
-/// calls/s with room for a slow second. (10,000 ports ran out at 1,200 calls/s: 503 No Media
-/// Port.)
+/// (32768 up), where sipp's `-mp` ports and the free SIP ports come from. Each leg of a call
+/// holds an RTP/RTCP pair for the call's life, about 1.1 s in `sip_calls`: 8,192 pairs serve
+/// 1,500 calls/s with room for a slow second. (10,000 ports ran out at 1,200 calls/s: 503 No
+/// Media Port.)
 const RTP_PORTS: (u16, u16) = (16_384, 32_767);
 
 /// A running switch and the ports it listens on.
