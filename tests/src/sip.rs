@@ -213,6 +213,8 @@ pub struct SippResult {
     pub success: bool,
     /// Exit status, standard output and error, and the unexpected-message trace.
     pub report: String,
+    /// What the scenario's `<log>` actions wrote (sipp run with `-trace_logs`).
+    pub logs: String,
 }
 
 impl SippResult {
@@ -223,20 +225,23 @@ impl SippResult {
             tail(&String::from_utf8_lossy(&output.stdout), 30),
             String::from_utf8_lossy(&output.stderr)
         );
+        let mut logs = String::new();
         if let Ok(entries) = std::fs::read_dir(dir.path()) {
             for entry in entries.flatten() {
                 let path = entry.path();
-                if path.to_string_lossy().ends_with("_errors.log") {
-                    report.push_str(&format!(
-                        "\n{}:\n{}",
-                        path.display(),
-                        std::fs::read_to_string(&path).unwrap_or_default()
-                    ));
+                let name = path.to_string_lossy();
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                if name.ends_with("_errors.log") {
+                    report.push_str(&format!("\n{}:\n{text}", path.display()));
+                } else if name.ends_with("_logs.log") {
+                    report.push_str(&format!("\n{}:\n{text}", path.display()));
+                    logs.push_str(&text);
                 }
             }
         }
         SippResult {
             success: output.status.success(),
+            logs,
             report,
         }
     }

@@ -79,6 +79,9 @@ pub struct ProfileConfig {
     /// `max-invites-per-second-per-source` (50, ferroswitch's own): INVITEs one address may
     /// start per second before it gets 503, so a flood from one peer cannot starve others.
     pub invite_rate_per_source: u32,
+    /// `disable-transfer` (false): refuse a peer's REFER (403) instead of transferring the
+    /// call's other leg to its Refer-To.
+    pub disable_transfer: bool,
     /// `<gateways>`: the providers calls go out through (`sofia/gateway/<name>/...`).
     pub gateways: Vec<GatewayConfig>,
 }
@@ -113,6 +116,7 @@ impl ProfileConfig {
             timers: TimerConfig::default(),
             user_agent: "ferroswitch".to_owned(),
             invite_rate_per_source: 50,
+            disable_transfer: false,
             gateways: Vec::new(),
         }
     }
@@ -153,6 +157,7 @@ impl ProfileConfig {
                 "context" => config.context = non_empty(param, value)?.to_owned(),
                 "dialplan" => config.dialplan = non_empty(param, value)?.to_owned(),
                 "auth-calls" => config.auth_calls = parse_bool(param, value)?,
+                "disable-transfer" => config.disable_transfer = parse_bool(param, value)?,
                 "aggressive-nat-detection" => {
                     config.aggressive_nat_detection = parse_bool(param, value)?
                 }
@@ -395,6 +400,7 @@ mod tests {
 <param name="transports" value="udp"/>
 <param name="auth-calls" value="false"/>
 <param name="aggressive-nat-detection" value="true"/>
+<param name="disable-transfer" value="true"/>
 <param name="codec-prefs" value="PCMA,PCMU@20i"/>
 <param name="timer-T1" value="250"/>
 <param name="apply-inbound-acl" value="loopback.auto"/>"#,
@@ -406,6 +412,7 @@ mod tests {
         assert!(config.udp && !config.tcp);
         assert!(!config.auth_calls);
         assert!(config.aggressive_nat_detection);
+        assert!(config.disable_transfer);
         assert_eq!(config.codec_prefs, ["PCMA", "PCMU"]);
         assert_eq!(config.timers.timer_b, Duration::from_millis(250 * 64));
         assert!(config

@@ -1,8 +1,8 @@
 //! Bridging two legs, as FreeSWITCH's `switch_ivr_multi_threaded_bridge`: each leg's own
 //! thread carries the media it reads to the other (the caller's thread inside `bridge`, the
 //! peer's in EXCHANGE_MEDIA), frames pass untouched when both legs speak the same codec and
-//! are transcoded otherwise, and digits cross too. The bridge ends when either leg hangs up,
-//! or when the caller is transferred or told to break.
+//! are transcoded otherwise, and digits cross too. The bridge ends when either leg hangs up
+//! or is transferred, or when the caller is told to break.
 
 use std::sync::Arc;
 
@@ -21,7 +21,8 @@ const READ_TIMEOUT_MS: u32 = 100;
 
 /// Bridges `a` (running this on its own thread) with the answered leg `b`, until the bridge
 /// ends. Afterwards `a` carries `bridge_hangup_cause` / `last_bridge_hangup_cause` when `b`
-/// ended it; `b` is hung up if it is still up (with `a`'s cause when `a` hung up).
+/// ended it; `b` is hung up if it is still up (with `a`'s cause when `a` hung up), unless it
+/// left the bridge for another state (a transfer).
 pub fn bridge(core: Core, a: &SessionRef, b: &SessionRef) -> Result<(), Error> {
     if Arc::ptr_eq(a, b) {
         return Err(Error::invalid_argument(
@@ -40,6 +41,9 @@ pub fn bridge(core: Core, a: &SessionRef, b: &SessionRef) -> Result<(), Error> {
     // Endpoints learn of the bridge (a SIP leg may stop generating ringback, say).
     tell_endpoints(core, a, b, MessageKind::BRIDGE);
     ops::set_state(b, ChannelState::ExchangeMedia)?;
+    // Any later state change of `b` takes it out of the bridge (a transfer, say, as a REFER
+    // does to the partner of the leg that sent it).
+    let b_generation = b.channel().state_generation;
     a.fire_event(core, "CHANNEL_BRIDGE", |event| {
         event.add_header("Bridge-A-Unique-ID", &a.uuid);
         event.add_header("Bridge-B-Unique-ID", &b.uuid);
@@ -53,11 +57,13 @@ pub fn bridge(core: Core, a: &SessionRef, b: &SessionRef) -> Result<(), Error> {
             channel.break_requested = false;
             return false;
         }
-        channel.is_ready() && channel.state_generation == generation
+        channel.is_ready()
+            && channel.state_generation == generation
+            && b.channel().state_generation == b_generation
     });
 
-    unlink(a);
-    unlink(b);
+    unlink(a, b);
+    unlink(b, a);
     tell_endpoints(core, a, b, MessageKind::UNBRIDGE);
     a.fire_event(core, "CHANNEL_UNBRIDGE", |event| {
         event.add_header("Bridge-A-Unique-ID", &a.uuid);
@@ -81,7 +87,7 @@ pub fn bridge(core: Core, a: &SessionRef, b: &SessionRef) -> Result<(), Error> {
         let mut channel = a.channel();
         channel.set_variable("bridge_hangup_cause", Some(cause));
         channel.set_variable("last_bridge_hangup_cause", Some(cause));
-    } else {
+    } else if b.channel().state_generation == b_generation {
         let cause = if a_ready || a_cause == HangupCause::NONE {
             HangupCause::NORMAL_CLEARING
         } else {
@@ -89,6 +95,7 @@ pub fn bridge(core: Core, a: &SessionRef, b: &SessionRef) -> Result<(), Error> {
         };
         ops::hangup(core, b, cause);
     }
+    // Otherwise `b` was transferred out of the bridge: it lives on, and `a`'s dialplan goes on.
     Ok(())
 }
 
@@ -140,8 +147,13 @@ fn link(leg: &SessionInner, peer: &SessionInner) {
     }
 }
 
-fn unlink(leg: &SessionInner) {
+/// Undoes [`link`] on `leg`, unless it was moved on and bridged to someone other than `peer`
+/// meanwhile.
+fn unlink(leg: &SessionInner, peer: &SessionInner) {
     let mut channel = leg.channel();
+    if channel.bridge_peer.is_some_and(|id| id != peer.id) {
+        return;
+    }
     channel.bridge_peer = None;
     channel.flags.0 &= !ChannelFlags::BRIDGED.0;
     channel.set_variable("bridge_uuid", None);

@@ -25,6 +25,7 @@ mod redirect;
 mod refer;
 mod register;
 mod transaction_index;
+mod transfer;
 
 use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
@@ -61,6 +62,7 @@ fn policy() -> Policy {
             Method::Register,
             Method::Info,
             Method::Notify,
+            Method::Refer,
         ],
         ..Policy::default()
     }
@@ -73,7 +75,7 @@ const MEDIA_CHECK: Duration = Duration::from_secs(1);
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
 /// The `Allow` header we send.
-pub const ALLOW: &str = "INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER, INFO, NOTIFY";
+pub const ALLOW: &str = "INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER, INFO, NOTIFY, REFER";
 
 /// A seed for the transaction layer and nonces: std's hasher keys come from the OS.
 fn os_seed() -> u64 {
@@ -318,6 +320,7 @@ impl Driver {
                 Method::Bye => self.handle_bye(id, request),
                 Method::Info => self.handle_info(id, request),
                 Method::Notify => self.handle_notify(id, request),
+                Method::Refer => self.handle_refer(id, request),
                 Method::Options => self.handle_options(id, &request),
                 _ => self.respond(id, &request, 501, "Not Implemented"),
             },

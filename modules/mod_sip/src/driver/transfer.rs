@@ -1,0 +1,211 @@
+//! A peer's REFER on one of our calls: a blind transfer, as mod_sofia does it (RFC 3515).
+//! A phone's transfer key sends it on the leg it is on; the leg bridged to that one (the
+//! partner) goes to the Refer-To's user part, in its own dialplan and context, and the
+//! referring leg is left to its phone's BYE or to the end of its bridge. The REFER gets 202,
+//! then one NOTIFY (`Event: refer`, subscription terminated) whose sipfrag says whether the
+//! transfer happened: `200 OK`, or `403 Forbidden` when there was no partner to move, as
+//! mod_sofia answers a one-legged call. `disable-transfer` refuses every REFER with 403.
+//!
+//! An attended transfer (a Refer-To carrying `Replaces`) is not implemented: 501.
+
+use std::time::Instant;
+
+use ferroswitch_abi::{LogLevel, Session};
+use ferroswitch_sip::message::{Method, NameAddr, Request, Uri};
+use ferroswitch_sip::transaction::TransactionId;
+
+use super::calls::LegState;
+use super::Driver;
+
+/// What a blind transfer moves the partner to: the Refer-To's user part (FreeSWITCH drops the
+/// host), or the number of a `tel:` URI.
+fn transfer_extension(refer_to: &NameAddr) -> Option<String> {
+    let extension = match &refer_to.uri {
+        Uri::Sip(sip) => sip.user_unescaped()?,
+        Uri::Other { scheme, rest } if scheme.eq_ignore_ascii_case("tel") => {
+            rest.split(';').next()?.to_owned()
+        }
+        Uri::Other { .. } => return None,
+    };
+    (!extension.is_empty()).then_some(extension)
+}
+
+/// Whether the Refer-To asks for an attended transfer (`?Replaces=` among its URI headers).
+fn replaces(refer_to: &NameAddr) -> bool {
+    match &refer_to.uri {
+        Uri::Sip(sip) => sip.headers.as_deref().is_some_and(|headers| {
+            headers.split('&').any(|header| {
+                header
+                    .split('=')
+                    .next()
+                    .is_some_and(|name| name.trim().eq_ignore_ascii_case("replaces"))
+            })
+        }),
+        Uri::Other { .. } => false,
+    }
+}
+
+impl Driver {
+    /// A REFER inside one of our dialogs.
+    pub(super) fn handle_refer(&mut self, id: TransactionId, request: Request) {
+        let Some(call_id) = self.accept_in_dialog(id, &request) else {
+            return;
+        };
+        if self.profile.config.disable_transfer {
+            return self.respond(id, &request, 403, "Forbidden");
+        }
+        let raw_refer_to = match request.headers.count("Refer-To") {
+            0 => return self.respond(id, &request, 400, "Missing Refer-To"),
+            1 => request
+                .headers
+                .get("Refer-To")
+                .unwrap_or_default()
+                .to_owned(),
+            _ => return self.respond(id, &request, 400, "More Than One Refer-To"),
+        };
+        let refer_to = match NameAddr::parse(&raw_refer_to) {
+            Ok(refer_to) => refer_to,
+            Err(reason) => {
+                self.log(
+                    LogLevel::Notice,
+                    &format!("call {call_id}: REFER refused, Refer-To {raw_refer_to:?}: {reason}"),
+                );
+                return self.respond(id, &request, 400, "Malformed Refer-To");
+            }
+        };
+        if replaces(&refer_to) {
+            self.log(
+                LogLevel::Notice,
+                &format!(
+                    "call {call_id}: attended transfer (Refer-To with Replaces) is not supported"
+                ),
+            );
+            return self.respond(id, &request, 501, "Attended Transfer Not Implemented");
+        }
+        let Some(extension) = transfer_extension(&refer_to) else {
+            return self.respond(id, &request, 400, "Refer-To Names No Extension");
+        };
+        let session = match self.calls.get(&call_id) {
+            Some(call) if call.state == LegState::Answered => call.session,
+            _ => None,
+        };
+        let Some(session) = session else {
+            // An early dialog: nothing is bridged yet that could be moved.
+            return self.respond(id, &request, 403, "Call Not Answered");
+        };
+        self.respond(id, &request, 202, "Accepted");
+        let referred_by = request.headers.get("Referred-By").map(str::to_owned);
+        let sipfrag = match self.transfer_partner(&session, &extension, &raw_refer_to, referred_by)
+        {
+            Ok(()) => "SIP/2.0 200 OK\r\n",
+            Err(reason) => {
+                self.log(
+                    LogLevel::Warning,
+                    &format!("call {call_id}: cannot transfer to {extension}: {reason}"),
+                );
+                "SIP/2.0 403 Forbidden\r\n"
+            }
+        };
+        let cseq = request.headers.cseq().map(|cseq| cseq.seq).unwrap_or(0);
+        self.notify_refer_result(&call_id, cseq, sipfrag);
+    }
+
+    /// Moves the leg bridged to `session` to `extension` and notes the transfer on both legs
+    /// with FreeSWITCH's variables; the reason when there is no partner or it cannot move.
+    fn transfer_partner(
+        &self,
+        session: &Session,
+        extension: &str,
+        refer_to: &str,
+        referred_by: Option<String>,
+    ) -> Result<(), String> {
+        let _ = session.set_variable("transfer_destination", Some(&format!("blind:{extension}")));
+        let partner = session
+            .variable("bridge_uuid")
+            .and_then(|uuid| self.profile.host.locate(&uuid))
+            .ok_or("the call is not bridged to another leg")?;
+        let _ = partner.set_variable("sip_refer_to", Some(refer_to));
+        if let Some(referred_by) = &referred_by {
+            // Sent on as a header of INVITEs the partner makes next, as mod_sofia does.
+            let _ = partner.set_variable("sip_h_Referred-By", Some(referred_by));
+        }
+        partner
+            .transfer(extension, "", "")
+            .map_err(|error| error.to_string())?;
+        let _ = session.set_variable("transfer_to", Some(&format!("blind:{}", partner.uuid())));
+        let _ = session.set_variable("endpoint_disposition", Some("BLIND_TRANSFER"));
+        Ok(())
+    }
+
+    /// The one NOTIFY of a REFER we accepted: its final result, ending the implicit
+    /// subscription. The NOTIFY's own answer needs no handling.
+    fn notify_refer_result(&mut self, call_id: &str, refer_cseq: u32, sipfrag: &str) {
+        let Some(transport) = self.calls.get(call_id).map(|call| call.peer.transport) else {
+            return;
+        };
+        let via = self.our_via(transport);
+        let user_agent = self.profile.config.user_agent.clone();
+        let Some(call) = self.calls.get_mut(call_id) else {
+            return;
+        };
+        let Some(dialog) = call.dialog.as_mut() else {
+            return;
+        };
+        let mut notify = dialog.create_request(Method::Notify, via, None);
+        notify
+            .headers
+            .push("Event", format!("refer;id={refer_cseq}"));
+        notify
+            .headers
+            .push("Subscription-State", "terminated;reason=noresource");
+        notify
+            .headers
+            .push("Content-Type", "message/sipfrag;version=2.0");
+        notify.headers.push("User-Agent", user_agent);
+        notify.body = sipfrag.as_bytes().to_vec();
+        let peer = call.peer;
+        if let Err(error) = self.layer.send_request(Instant::now(), notify, peer) {
+            let message = format!("call {call_id}: the REFER's NOTIFY failed: {error}");
+            self.log(LogLevel::Err, &message);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(value: &str) -> NameAddr {
+        NameAddr::parse(value).expect("a valid Refer-To")
+    }
+
+    #[test]
+    fn the_extension_is_the_user_part_unescaped_or_the_tel_number() {
+        assert_eq!(
+            transfer_extension(&parsed("<sip:1002@pbx.example.com;transport=udp>")).as_deref(),
+            Some("1002")
+        );
+        assert_eq!(
+            transfer_extension(&parsed("<sip:%2A97@pbx.example.com>")).as_deref(),
+            Some("*97")
+        );
+        assert_eq!(
+            transfer_extension(&parsed("<tel:+15551234;phone-context=example.com>")).as_deref(),
+            Some("+15551234")
+        );
+        assert_eq!(transfer_extension(&parsed("<sip:pbx.example.com>")), None);
+        assert_eq!(transfer_extension(&parsed("<http://example.com/>")), None);
+    }
+
+    #[test]
+    fn replaces_marks_an_attended_transfer() {
+        assert!(replaces(&parsed(
+            "<sip:1003@pbx.example.com?Replaces=abc%40host%3Bto-tag%3D1%3Bfrom-tag%3D2>"
+        )));
+        assert!(replaces(&parsed(
+            "<sip:1003@pbx.example.com?Require=replaces&replaces=abc>"
+        )));
+        assert!(!replaces(&parsed("<sip:1003@pbx.example.com?Subject=hi>")));
+        assert!(!replaces(&parsed("<sip:1003@pbx.example.com>")));
+    }
+}
