@@ -31,6 +31,7 @@ pub mod originate;
 pub mod show;
 pub mod status;
 pub mod table;
+pub mod transfer;
 pub mod uuid;
 
 use ferroswitch_abi::{Api, ApiDesc, Error, Host, Registrar, Session};
@@ -63,6 +64,7 @@ pub fn commands() -> impl Iterator<Item = &'static CommandSpec> {
         broadcast::COMMANDS,
         dtmf::COMMANDS,
         hold::COMMANDS,
+        transfer::COMMANDS,
     ]
     .into_iter()
     .flatten()

@@ -148,7 +148,7 @@ pub extern "C" fn channel_set_state(
             ops::hangup(core, &session, HangupCause::NORMAL_CLEARING);
             return Ok(());
         }
-        ops::set_state(&session, state)
+        ops::set_state(&session, state).map(drop)
     })
 }
 

@@ -39,11 +39,11 @@ pub fn bridge(core: Core, a: &SessionRef, b: &SessionRef) -> Result<(), Error> {
     link(a, b);
     link(b, a);
     // Endpoints learn of the bridge (a SIP leg may stop generating ringback, say).
-    tell_endpoints(core, a, b, MessageKind::BRIDGE);
-    ops::set_state(b, ChannelState::ExchangeMedia)?;
+    tell_endpoint(core, a, b, MessageKind::BRIDGE);
+    tell_endpoint(core, b, a, MessageKind::BRIDGE);
     // Any later state change of `b` takes it out of the bridge (a transfer, say, as a REFER
     // does to the partner of the leg that sent it).
-    let b_generation = b.channel().state_generation;
+    let b_generation = ops::set_state(b, ChannelState::ExchangeMedia)?;
     a.fire_event(core, "CHANNEL_BRIDGE", |event| {
         event.add_header("Bridge-A-Unique-ID", &a.uuid);
         event.add_header("Bridge-B-Unique-ID", &b.uuid);
@@ -52,19 +52,21 @@ pub fn bridge(core: Core, a: &SessionRef, b: &SessionRef) -> Result<(), Error> {
 
     let generation = a.channel().state_generation;
     relay(core, a, b, |from| {
+        // One channel lock at a time: `b`'s first, then `a`'s.
+        let b_stays = b.channel().state_generation == b_generation;
         let mut channel = from.channel();
         if channel.break_requested {
             channel.break_requested = false;
             return false;
         }
-        channel.is_ready()
-            && channel.state_generation == generation
-            && b.channel().state_generation == b_generation
+        b_stays && channel.is_ready() && channel.state_generation == generation
     });
 
     unlink(a, b);
-    unlink(b, a);
-    tell_endpoints(core, a, b, MessageKind::UNBRIDGE);
+    tell_endpoint(core, a, b, MessageKind::UNBRIDGE);
+    if unlink(b, a) {
+        tell_endpoint(core, b, a, MessageKind::UNBRIDGE);
+    }
     a.fire_event(core, "CHANNEL_UNBRIDGE", |event| {
         event.add_header("Bridge-A-Unique-ID", &a.uuid);
         event.add_header("Bridge-B-Unique-ID", &b.uuid);
@@ -117,15 +119,13 @@ pub fn exchange_media(core: Core, b: &SessionInner) {
     });
 }
 
-/// Sends `kind` (BRIDGE or UNBRIDGE) to both legs' endpoints, naming the other leg.
-fn tell_endpoints(core: Core, a: &SessionRef, b: &SessionRef, kind: MessageKind) {
-    for (leg, peer) in [(a, b), (b, a)] {
-        let mut message = ChannelMessage::new(kind);
-        message.text = peer.uuid.as_str().into();
-        if let Err(error) = ops::message(core, leg, &message) {
-            if error.kind != ErrorKind::UNSUPPORTED {
-                ops::log_endpoint_error(core, leg, "the bridge message", &error);
-            }
+/// Sends `kind` (BRIDGE or UNBRIDGE) to `leg`'s endpoint, naming `peer`.
+fn tell_endpoint(core: Core, leg: &SessionInner, peer: &SessionInner, kind: MessageKind) {
+    let mut message = ChannelMessage::new(kind);
+    message.text = peer.uuid.as_str().into();
+    if let Err(error) = ops::message(core, leg, &message) {
+        if error.kind != ErrorKind::UNSUPPORTED {
+            ops::log_endpoint_error(core, leg, "the bridge message", &error);
         }
     }
 }
@@ -145,19 +145,23 @@ fn link(leg: &SessionInner, peer: &SessionInner) {
     ] {
         channel.set_variable(name, Some(value));
     }
+    // Set again if this bridge ends by the peer hanging up; an earlier bridge's must not
+    // count for this one.
+    channel.set_variable("bridge_hangup_cause", None);
 }
 
 /// Undoes [`link`] on `leg`, unless it was moved on and bridged to someone other than `peer`
-/// meanwhile.
-fn unlink(leg: &SessionInner, peer: &SessionInner) {
+/// meanwhile; whether it did.
+fn unlink(leg: &SessionInner, peer: &SessionInner) -> bool {
     let mut channel = leg.channel();
     if channel.bridge_peer.is_some_and(|id| id != peer.id) {
-        return;
+        return false;
     }
     channel.bridge_peer = None;
     channel.flags.0 &= !ChannelFlags::BRIDGED.0;
     channel.set_variable("bridge_uuid", None);
     channel.set_variable("signal_bond", None);
+    true
 }
 
 /// Carries frames and digits from `from` to `to` while `from` still wants to (`go_on`) and

@@ -11,8 +11,9 @@ use crate::events::micros_since_epoch;
 
 use super::{channel_event, SessionInner};
 
-/// Moves the channel to `state` and wakes its thread. Leaving the hangup states is refused.
-pub fn set_state(session: &SessionInner, state: ChannelState) -> Result<(), Error> {
+/// Moves the channel to `state` and wakes its thread; the channel's new state generation.
+/// Leaving the hangup states is refused.
+pub fn set_state(session: &SessionInner, state: ChannelState) -> Result<u64, Error> {
     let mut channel = session.channel();
     if !channel.set_state(state) {
         return Err(Error::hung_up(format!(
@@ -21,7 +22,7 @@ pub fn set_state(session: &SessionInner, state: ChannelState) -> Result<(), Erro
         )));
     }
     session.notify(&channel);
-    Ok(())
+    Ok(channel.state_generation)
 }
 
 /// Hangs the channel up with `cause`. Returns false if it was already hanging up.

@@ -40,6 +40,7 @@ impl Application for Bridge {
         };
         set(&session, "originate_disposition", "SUCCESS");
         set(&session, "DIALSTATUS", "SUCCESS");
+        let state = session.state();
         if let Err(error) = session.bridge(&peer) {
             session.log(
                 LogLevel::Err,
@@ -48,7 +49,7 @@ impl Application for Bridge {
             let _ = peer.hangup(HangupCause::NORMAL_CLEARING);
             return Ok(());
         }
-        after_bridge(&session);
+        after_bridge(&session, &peer, state);
         Ok(())
     }
 }
@@ -105,9 +106,14 @@ fn continues(continue_on_fail: &str, cause: HangupCause) -> bool {
     })
 }
 
-/// The peer hung up (or the bridge was broken): FreeSWITCH's after-bridge variables.
-fn after_bridge(session: &Session) {
-    if !session.is_ready() {
+/// The bridge ended while the caller stays where it was (`state_before`): FreeSWITCH's after-bridge
+/// variables, in its order (`park_after_bridge`, `transfer_after_bridge`, then
+/// `hangup_after_bridge`). The last applies when the peer left the bridge, by hanging up
+/// (with its cause) or by being transferred away (a REFER, `uuid_transfer`: NORMAL_CLEARING);
+/// not when the caller's bridge was broken and the core hung the peer up.
+fn after_bridge(session: &Session, peer: &Session, state_before: ChannelState) {
+    if !session.is_ready() || session.state() != state_before {
+        // Hung up, or moved on by a transfer of its own: the bridge is not how it ends.
         return;
     }
     let truthy = |name: &str| {
@@ -119,13 +125,8 @@ fn after_bridge(session: &Session) {
         })
     };
     let peer_hung_up = session.variable("bridge_hangup_cause").is_some();
-    if peer_hung_up && truthy("hangup_after_bridge") {
-        let cause = session
-            .variable("last_bridge_hangup_cause")
-            .and_then(|name| HangupCause::parse(&name))
-            .unwrap_or(HangupCause::NORMAL_CLEARING);
-        let _ = session.hangup(cause);
-    } else if truthy("park_after_bridge") {
+    let peer_moved_on = peer.is_ready();
+    if truthy("park_after_bridge") {
         let _ = session.park();
     } else if let Some(target) = session
         .variable("transfer_after_bridge")
@@ -142,6 +143,13 @@ fn after_bridge(session: &Session) {
                 &format!("transfer_after_bridge={target}: {error}"),
             ),
         }
+    } else if (peer_hung_up || peer_moved_on) && truthy("hangup_after_bridge") {
+        let cause = session
+            .variable("last_bridge_hangup_cause")
+            .filter(|_| peer_hung_up)
+            .and_then(|name| HangupCause::parse(&name))
+            .unwrap_or(HangupCause::NORMAL_CLEARING);
+        let _ = session.hangup(cause);
     }
 }
 

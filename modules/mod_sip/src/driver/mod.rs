@@ -16,13 +16,13 @@
 
 mod auth;
 mod calls;
+mod deflect;
 mod gateways;
 mod hold;
 mod inbound;
 mod leg;
 mod outbound;
 mod redirect;
-mod refer;
 mod register;
 mod transaction_index;
 mod transfer;

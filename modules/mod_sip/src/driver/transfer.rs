@@ -4,7 +4,8 @@
 //! referring leg is left to its phone's BYE or to the end of its bridge. The REFER gets 202,
 //! then one NOTIFY (`Event: refer`, subscription terminated) whose sipfrag says whether the
 //! transfer happened: `200 OK`, or `403 Forbidden` when there was no partner to move, as
-//! mod_sofia answers a one-legged call. `disable-transfer` refuses every REFER with 403.
+//! mod_sofia answers a one-legged call (none after `Refer-Sub: false`, RFC 4488).
+//! `disable-transfer` refuses every REFER with 403.
 //!
 //! An attended transfer (a Refer-To carrying `Replaces`) is not implemented: 501.
 
@@ -43,6 +44,27 @@ fn replaces(refer_to: &NameAddr) -> bool {
         }),
         Uri::Other { .. } => false,
     }
+}
+
+/// Why a blind transfer did not happen.
+#[derive(Debug, thiserror::Error)]
+enum TransferError {
+    /// No leg is bridged to the one that sent the REFER (mod_sofia: "Cannot Blind Transfer 1
+    /// Legged calls").
+    #[error("the call is not bridged to another leg")]
+    NotBridged,
+    /// The partner could not be transferred (it is hanging up, say).
+    #[error("the other leg refused: {0}")]
+    Refused(ferroswitch_abi::Error),
+}
+
+/// Whether the REFER asks for no implicit subscription (`Refer-Sub: false`, RFC 4488): then
+/// no NOTIFY follows the 202.
+fn wants_no_notify(request: &Request) -> bool {
+    request
+        .headers
+        .get("Refer-Sub")
+        .is_some_and(|value| value.trim().eq_ignore_ascii_case("false"))
 }
 
 impl Driver {
@@ -85,56 +107,66 @@ impl Driver {
         let Some(extension) = transfer_extension(&refer_to) else {
             return self.respond(id, &request, 400, "Refer-To Names No Extension");
         };
-        let session = match self.calls.get(&call_id) {
-            Some(call) if call.state == LegState::Answered => call.session,
-            _ => None,
+        let (session, transport) = match self.calls.get(&call_id) {
+            Some(call) if call.state == LegState::Answered => (call.session, call.peer.transport),
+            _ => return self.respond(id, &request, 403, "Call Not Answered"),
         };
         let Some(session) = session else {
-            // An early dialog: nothing is bridged yet that could be moved.
             return self.respond(id, &request, 403, "Call Not Answered");
         };
-        self.respond(id, &request, 202, "Accepted");
-        let referred_by = request.headers.get("Referred-By").map(str::to_owned);
+        let no_notify = wants_no_notify(&request);
+        let mut accepted = self.response(&request, 202, "Accepted");
+        accepted
+            .headers
+            .push("Contact", self.our_contact("ferroswitch", transport));
+        if no_notify {
+            accepted.headers.push("Refer-Sub", "false");
+        }
+        self.send_response(id, accepted);
+
+        let referred_by = request.headers.get("Referred-By");
         let sipfrag = match self.transfer_partner(&session, &extension, &raw_refer_to, referred_by)
         {
             Ok(()) => "SIP/2.0 200 OK\r\n",
-            Err(reason) => {
+            Err(error) => {
                 self.log(
                     LogLevel::Warning,
-                    &format!("call {call_id}: cannot transfer to {extension}: {reason}"),
+                    &format!("call {call_id}: cannot transfer to {extension}: {error}"),
                 );
                 "SIP/2.0 403 Forbidden\r\n"
             }
         };
-        let cseq = request.headers.cseq().map(|cseq| cseq.seq).unwrap_or(0);
-        self.notify_refer_result(&call_id, cseq, sipfrag);
+        if !no_notify {
+            let cseq = request.headers.cseq().map(|cseq| cseq.seq).unwrap_or(0);
+            self.notify_refer_result(&call_id, cseq, sipfrag);
+        }
     }
 
-    /// Moves the leg bridged to `session` to `extension` and notes the transfer on both legs
-    /// with FreeSWITCH's variables; the reason when there is no partner or it cannot move.
+    /// Moves the leg bridged to `session` to `extension`, with FreeSWITCH's variables on both
+    /// legs (set on the referring leg first: its call may end as soon as the partner moves).
     fn transfer_partner(
         &self,
         session: &Session,
         extension: &str,
         refer_to: &str,
-        referred_by: Option<String>,
-    ) -> Result<(), String> {
+        referred_by: Option<&str>,
+    ) -> Result<(), TransferError> {
         let _ = session.set_variable("transfer_destination", Some(&format!("blind:{extension}")));
         let partner = session
             .variable("bridge_uuid")
             .and_then(|uuid| self.profile.host.locate(&uuid))
-            .ok_or("the call is not bridged to another leg")?;
+            .ok_or(TransferError::NotBridged)?;
         let _ = partner.set_variable("sip_refer_to", Some(refer_to));
-        if let Some(referred_by) = &referred_by {
-            // Sent on as a header of INVITEs the partner makes next, as mod_sofia does.
+        if let Some(referred_by) = referred_by {
             let _ = partner.set_variable("sip_h_Referred-By", Some(referred_by));
         }
-        partner
-            .transfer(extension, "", "")
-            .map_err(|error| error.to_string())?;
         let _ = session.set_variable("transfer_to", Some(&format!("blind:{}", partner.uuid())));
         let _ = session.set_variable("endpoint_disposition", Some("BLIND_TRANSFER"));
-        Ok(())
+        partner.transfer(extension, "", "").map_err(|error| {
+            let _ = session.set_variable("transfer_to", None);
+            let _ = session.set_variable("endpoint_disposition", None);
+            TransferError::Refused(error)
+        })
     }
 
     /// The one NOTIFY of a REFER we accepted: its final result, ending the implicit
@@ -144,6 +176,7 @@ impl Driver {
             return;
         };
         let via = self.our_via(transport);
+        let contact = NameAddr::parse(&self.our_contact("ferroswitch", transport)).ok();
         let user_agent = self.profile.config.user_agent.clone();
         let Some(call) = self.calls.get_mut(call_id) else {
             return;
@@ -151,7 +184,7 @@ impl Driver {
         let Some(dialog) = call.dialog.as_mut() else {
             return;
         };
-        let mut notify = dialog.create_request(Method::Notify, via, None);
+        let mut notify = dialog.create_request(Method::Notify, via, contact.as_ref());
         notify
             .headers
             .push("Event", format!("refer;id={refer_cseq}"));
@@ -195,6 +228,17 @@ mod tests {
         );
         assert_eq!(transfer_extension(&parsed("<sip:pbx.example.com>")), None);
         assert_eq!(transfer_extension(&parsed("<http://example.com/>")), None);
+    }
+
+    #[test]
+    fn refer_sub_false_asks_for_no_notify() {
+        let mut request = Request::new(
+            Method::Refer,
+            Uri::parse("sip:1000@127.0.0.1").expect("a URI"),
+        );
+        assert!(!wants_no_notify(&request));
+        request.headers.push("Refer-Sub", " False");
+        assert!(wants_no_notify(&request));
     }
 
     #[test]
