@@ -62,8 +62,11 @@ pub fn bridge(core: Core, a: &SessionRef, b: &SessionRef) -> Result<(), Error> {
         b_stays && channel.is_ready() && channel.state_generation == generation
     });
 
-    unlink(a, b);
-    tell_endpoint(core, a, b, MessageKind::UNBRIDGE);
+    // A leg already bridged to someone else (by `intercept`, say) keeps that bridge.
+    let a_still_ours = unlink(a, b);
+    if a_still_ours {
+        tell_endpoint(core, a, b, MessageKind::UNBRIDGE);
+    }
     if unlink(b, a) {
         tell_endpoint(core, b, a, MessageKind::UNBRIDGE);
     }
@@ -85,6 +88,9 @@ pub fn bridge(core: Core, a: &SessionRef, b: &SessionRef) -> Result<(), Error> {
         (channel.is_ready(), channel.cause)
     };
     if !b_ready {
+        if !a_still_ours {
+            return Ok(());
+        }
         let cause = b_cause.name();
         let mut channel = a.channel();
         channel.set_variable("bridge_hangup_cause", Some(cause));

@@ -22,6 +22,7 @@ pub(crate) mod grammar;
 mod headers;
 mod method;
 mod name_addr;
+mod replaces;
 mod uri;
 mod validate;
 mod via;
@@ -37,6 +38,7 @@ pub use grammar::{Param, Params};
 pub use headers::{canonical_name, Header, Headers};
 pub use method::Method;
 pub use name_addr::NameAddr;
+pub use replaces::Replaces;
 pub use uri::{unescape, SipUri, Uri};
 pub use validate::{
     receive_datagram, receive_stream, validate_request, validate_response, DropReason, Policy,

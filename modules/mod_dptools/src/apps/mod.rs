@@ -4,6 +4,7 @@
 mod bridge;
 mod execute_extension;
 mod info;
+mod intercept;
 mod signal;
 mod transfer;
 mod variables;
@@ -53,6 +54,7 @@ pub fn register(registrar: &mut Registrar<'_>) -> Result<(), Error> {
     crate::media::register(registrar)?;
     transfer::register(registrar)?;
     bridge::register(registrar)?;
+    intercept::register(registrar)?;
     execute_extension::register(registrar)
 }
 

@@ -88,7 +88,13 @@ impl Driver {
             Ok(dialog) => dialog,
             Err(error) => return self.respond(id, &request, 400, &error.to_string()),
         };
-        let (profile, variables) = self.caller_profile(&request, &from, source, user.as_ref());
+        let (profile, mut variables) = self.caller_profile(&request, &from, source, user.as_ref());
+        for (name, tag) in [
+            ("sip_from_tag", from.tag().unwrap_or_default()),
+            ("sip_to_tag", local_tag.as_str()),
+        ] {
+            variables.push(abi_stable::std_types::Tuple2(name.into(), tag.into()));
+        }
         let channel_name = profile.chan_name.to_string();
         self.calls.insert(
             call_id.clone(),

@@ -14,6 +14,7 @@
 //! table (creating sessions, marking answers, hanging up), never holding a lock while it
 //! does.
 
+mod attended;
 mod auth;
 mod calls;
 mod deflect;

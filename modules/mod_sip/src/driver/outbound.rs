@@ -41,6 +41,7 @@ impl Driver {
         let rtp = SocketAddr::new(config.advertised_rtp_ip(), media.local_addr().port());
         let offer_answer = OfferAnswer::new(local_media(rtp, codecs), self.rng.next_u64() >> 2);
         let local_tag = self.layer.next_tag();
+        let _ = session.set_variable("sip_from_tag", Some(&local_tag));
         let peer = Peer {
             transport: Transport::Udp,
             addr: target.destination,
@@ -265,6 +266,9 @@ impl Driver {
             _ => None,
         };
         call.state = LegState::Answered;
+        if let Some(session) = call.session {
+            let _ = session.set_variable("sip_to_tag", Some(&dialog.id.remote_tag));
+        }
         let (cancelled, session) = (call.cancelled, call.session);
         if cancelled {
             // Our CANCEL crossed the answer: the call is up, so end it properly.

@@ -7,12 +7,13 @@
 //! mod_sofia answers a one-legged call (none after `Refer-Sub: false`, RFC 4488).
 //! `disable-transfer` refuses every REFER with 403.
 //!
-//! An attended transfer (a Refer-To carrying `Replaces`) is not implemented: 501.
+//! An attended transfer (a Refer-To carrying `Replaces`) joins the two partners instead: see
+//! [`super::attended`].
 
 use std::time::Instant;
 
 use ferroswitch_abi::{LogLevel, Session};
-use ferroswitch_sip::message::{Method, NameAddr, Request, Uri};
+use ferroswitch_sip::message::{Method, NameAddr, Replaces, Request, Uri};
 use ferroswitch_sip::transaction::TransactionId;
 
 use super::calls::LegState;
@@ -31,24 +32,9 @@ fn transfer_extension(refer_to: &NameAddr) -> Option<String> {
     (!extension.is_empty()).then_some(extension)
 }
 
-/// Whether the Refer-To asks for an attended transfer (`?Replaces=` among its URI headers).
-fn replaces(refer_to: &NameAddr) -> bool {
-    match &refer_to.uri {
-        Uri::Sip(sip) => sip.headers.as_deref().is_some_and(|headers| {
-            headers.split('&').any(|header| {
-                header
-                    .split('=')
-                    .next()
-                    .is_some_and(|name| name.trim().eq_ignore_ascii_case("replaces"))
-            })
-        }),
-        Uri::Other { .. } => false,
-    }
-}
-
-/// Why a blind transfer did not happen.
+/// Why a transfer did not happen.
 #[derive(Debug, thiserror::Error)]
-enum TransferError {
+pub(super) enum TransferError {
     /// No leg is bridged to the one that sent the REFER (mod_sofia: "Cannot Blind Transfer 1
     /// Legged calls").
     #[error("the call is not bridged to another leg")]
@@ -56,6 +42,17 @@ enum TransferError {
     /// The partner could not be transferred (it is hanging up, say).
     #[error("the other leg refused: {0}")]
     Refused(ferroswitch_abi::Error),
+    /// An attended transfer's Replaces names no answered call of this profile.
+    #[error("Replaces names no answered call here")]
+    NoReplacedCall,
+}
+
+/// What a REFER asks for.
+enum Wanted {
+    /// Move the partner to this extension.
+    Blind(String),
+    /// Join the partner to the partner of the call that `Replaces` names.
+    Attended(Replaces),
 }
 
 /// Whether the REFER asks for no implicit subscription (`Refer-Sub: false`, RFC 4488): then
@@ -95,17 +92,15 @@ impl Driver {
                 return self.respond(id, &request, 400, "Malformed Refer-To");
             }
         };
-        if replaces(&refer_to) {
-            self.log(
-                LogLevel::Notice,
-                &format!(
-                    "call {call_id}: attended transfer (Refer-To with Replaces) is not supported"
-                ),
-            );
-            return self.respond(id, &request, 501, "Attended Transfer Not Implemented");
-        }
-        let Some(extension) = transfer_extension(&refer_to) else {
-            return self.respond(id, &request, 400, "Refer-To Names No Extension");
+        let replaces = match &refer_to.uri {
+            Uri::Sip(sip) => Replaces::of_uri(sip),
+            Uri::Other { .. } => None,
+        };
+        let wanted = match (replaces, transfer_extension(&refer_to)) {
+            (Some(Some(replaces)), _) => Wanted::Attended(replaces),
+            (Some(None), _) => return self.respond(id, &request, 400, "Malformed Replaces"),
+            (None, Some(extension)) => Wanted::Blind(extension),
+            (None, None) => return self.respond(id, &request, 400, "Refer-To Names No Extension"),
         };
         let (session, transport) = match self.calls.get(&call_id) {
             Some(call) if call.state == LegState::Answered => (call.session, call.peer.transport),
@@ -125,13 +120,22 @@ impl Driver {
         self.send_response(id, accepted);
 
         let referred_by = request.headers.get("Referred-By");
-        let sipfrag = match self.transfer_partner(&session, &extension, &raw_refer_to, referred_by)
-        {
+        let (outcome, destination) = match &wanted {
+            Wanted::Blind(extension) => (
+                self.transfer_partner(&session, extension, &raw_refer_to, referred_by),
+                extension.clone(),
+            ),
+            Wanted::Attended(replaces) => (
+                self.join_partners(&session, replaces, &raw_refer_to),
+                format!("the partner of call {}", replaces.call_id),
+            ),
+        };
+        let sipfrag = match outcome {
             Ok(()) => "SIP/2.0 200 OK\r\n",
             Err(error) => {
                 self.log(
                     LogLevel::Warning,
-                    &format!("call {call_id}: cannot transfer to {extension}: {error}"),
+                    &format!("call {call_id}: cannot transfer to {destination}: {error}"),
                 );
                 "SIP/2.0 403 Forbidden\r\n"
             }
@@ -239,17 +243,5 @@ mod tests {
         assert!(!wants_no_notify(&request));
         request.headers.push("Refer-Sub", " False");
         assert!(wants_no_notify(&request));
-    }
-
-    #[test]
-    fn replaces_marks_an_attended_transfer() {
-        assert!(replaces(&parsed(
-            "<sip:1003@pbx.example.com?Replaces=abc%40host%3Bto-tag%3D1%3Bfrom-tag%3D2>"
-        )));
-        assert!(replaces(&parsed(
-            "<sip:1003@pbx.example.com?Require=replaces&replaces=abc>"
-        )));
-        assert!(!replaces(&parsed("<sip:1003@pbx.example.com?Subject=hi>")));
-        assert!(!replaces(&parsed("<sip:1003@pbx.example.com>")));
     }
 }
