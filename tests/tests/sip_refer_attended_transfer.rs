@@ -2,6 +2,7 @@
 //! REFER on the first call whose Refer-To carries `Replaces` naming the second. The switch
 //! accepts it (202), joins A's leg to C's leg, ends B's second call with ATTENDED_TRANSFER,
 //! tells B in one NOTIFY whose sipfrag is `200 OK`, and ends B's first call with its bridge.
+//! Either side may have placed B's second call.
 //!
 //! B's two lines are two sipp processes; sipp cannot send a REFER naming another process's
 //! dialog, so the test sends it in B's name, with the dialogs' Call-IDs and tags read from
@@ -13,13 +14,18 @@ use std::time::Duration;
 use ferroswitch_tests::sip::{free_sip_port, scenario, start, trusted_profile, Sipp};
 use ferroswitch_tests::{wait_until, Recorded, Switch, TestConf};
 
-fn dialplan(phone_b: u16, phone_c: u16) -> String {
+fn dialplan(phone_b: u16, phone_c: u16, phone_b_second_line: u16) -> String {
     format!(
         r#"<include>
   <context name="public">
     <extension name="a_calls_b">
       <condition field="destination_number" expression="^2000$">
         <action application="bridge" data="sofia/test/2000@127.0.0.1:{phone_b}"/>
+      </condition>
+    </extension>
+    <extension name="c_calls_b">
+      <condition field="destination_number" expression="^2001$">
+        <action application="bridge" data="sofia/test/2001@127.0.0.1:{phone_b_second_line}"/>
       </condition>
     </extension>
     <extension name="b_calls_c">
@@ -59,9 +65,28 @@ fn escape(text: &str) -> String {
         .replace('=', "%3D")
 }
 
+/// Who placed B's second call.
+#[derive(Clone, Copy)]
+enum SecondCall {
+    /// B called C: C's leg is the one the switch placed.
+    BCallsC,
+    /// C called B: C's leg is the caller, inside `bridge`.
+    CCallsB,
+}
+
 #[test]
-fn the_transferors_two_partners_are_joined() {
-    let (phone_b, phone_c) = (free_sip_port(), free_sip_port());
+fn the_partners_are_joined_when_b_called_c() {
+    attended_transfer(SecondCall::BCallsC);
+}
+
+#[test]
+fn the_partners_are_joined_when_c_called_b() {
+    attended_transfer(SecondCall::CCallsB);
+}
+
+fn attended_transfer(second_call: SecondCall) {
+    let (phone_b, phone_c, phone_b_second_line) =
+        (free_sip_port(), free_sip_port(), free_sip_port());
     let conf = TestConf::new().modules(&[
         "mod_commands",
         "mod_dialplan_xml",
@@ -70,7 +95,10 @@ fn the_transferors_two_partners_are_joined() {
         "mod_sip",
         "mod_fixture_probe",
     ]);
-    conf.dialplan(&[("public.xml", &dialplan(phone_b, phone_c))]);
+    conf.dialplan(&[(
+        "public.xml",
+        &dialplan(phone_b, phone_c, phone_b_second_line),
+    )]);
     let port = trusted_profile(&conf);
     let mut switch = start(&conf);
 
@@ -84,13 +112,29 @@ fn the_transferors_two_partners_are_joined() {
         ],
     )
     .spawn();
-    let c = Sipp::uas(phone_c, &["-sn", "uas"]).spawn();
     let a = Sipp::uac_scenario(port, "uac_receives_bye.xml", "2000").spawn();
     let b_leg_1 = bridged_channel(&mut switch, &format!("sofia/test/2000@127.0.0.1:{phone_b}"));
-    let b_second_line = Sipp::uac_scenario(port, "uac_receives_bye.xml", "3000").spawn();
-    let c_leg = bridged_channel(&mut switch, &format!("sofia/test/3000@127.0.0.1:{phone_c}"));
     let a_leg = switch.var(&b_leg_1, "bridge_uuid");
-    let b_leg_2 = switch.var(&c_leg, "bridge_uuid");
+    let (c, b_second_line, c_leg, b_leg_2) = match second_call {
+        SecondCall::BCallsC => {
+            let c = Sipp::uas(phone_c, &["-sn", "uas"]).spawn();
+            let b = Sipp::uac_scenario(port, "uac_receives_bye.xml", "3000").spawn();
+            let c_leg =
+                bridged_channel(&mut switch, &format!("sofia/test/3000@127.0.0.1:{phone_c}"));
+            let b_leg_2 = switch.var(&c_leg, "bridge_uuid");
+            (c, b, c_leg, b_leg_2)
+        }
+        SecondCall::CCallsB => {
+            let b = Sipp::uas(phone_b_second_line, &["-sn", "uas"]).spawn();
+            let c = Sipp::uac_scenario(port, "uac_receives_bye.xml", "2001").spawn();
+            let b_leg_2 = bridged_channel(
+                &mut switch,
+                &format!("sofia/test/2001@127.0.0.1:{phone_b_second_line}"),
+            );
+            let c_leg = switch.var(&b_leg_2, "bridge_uuid");
+            (c, b, c_leg, b_leg_2)
+        }
+    };
 
     // B's REFER on its first call: From is B's side of that dialog (the switch called B).
     let replaces = format!(

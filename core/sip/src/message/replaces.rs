@@ -2,6 +2,7 @@
 //! headers (`<sip:1003@pbx?Replaces=call-id%3Bto-tag%3Da%3Bfrom-tag%3Db>`): which dialog the
 //! new call replaces.
 
+use super::error::HeaderError;
 use super::uri::{unescape, SipUri};
 
 /// A dialog named by `Replaces`: `callid;to-tag=...;from-tag=...[;early-only]`.
@@ -19,9 +20,14 @@ pub struct Replaces {
 
 impl Replaces {
     /// Parses a header value (unescaped). Call-ID and both tags are required (RFC 3891 §6.1).
-    pub fn parse(value: &str) -> Option<Replaces> {
+    pub fn parse(value: &str) -> Result<Replaces, HeaderError> {
+        let malformed = |reason| HeaderError::malformed("Replaces", reason);
         let mut parts = value.split(';').map(str::trim);
-        let call_id = parts.next().filter(|id| !id.is_empty())?.to_owned();
+        let call_id = parts
+            .next()
+            .filter(|id| !id.is_empty())
+            .ok_or(malformed("no Call-ID"))?
+            .to_owned();
         let (mut to_tag, mut from_tag, mut early_only) = (None, None, false);
         for part in parts {
             let (name, tag) = part.split_once('=').unwrap_or((part, ""));
@@ -32,24 +38,33 @@ impl Replaces {
                 _ => {}
             }
         }
-        Some(Replaces {
+        Ok(Replaces {
             call_id,
-            to_tag: to_tag.filter(|tag| !tag.is_empty())?,
-            from_tag: from_tag.filter(|tag| !tag.is_empty())?,
+            to_tag: to_tag
+                .filter(|tag| !tag.is_empty())
+                .ok_or(malformed("no to-tag"))?,
+            from_tag: from_tag
+                .filter(|tag| !tag.is_empty())
+                .ok_or(malformed("no from-tag"))?,
             early_only,
         })
     }
 
-    /// The `Replaces` among `uri`'s `?headers`, unescaped and parsed: `Some(None)` when it is
-    /// there but malformed, `None` when there is none.
-    pub fn of_uri(uri: &SipUri) -> Option<Option<Replaces>> {
-        let headers = uri.headers.as_deref()?;
-        headers.split('&').find_map(|header| {
-            let (name, value) = header.split_once('=').unwrap_or((header, ""));
-            name.trim()
-                .eq_ignore_ascii_case("replaces")
-                .then(|| Replaces::parse(&unescape(value)))
-        })
+    /// The `Replaces` among `uri`'s `?headers`, unescaped and parsed; `None` when there is
+    /// none.
+    pub fn of_uri(uri: &SipUri) -> Result<Option<Replaces>, HeaderError> {
+        let Some(headers) = uri.headers.as_deref() else {
+            return Ok(None);
+        };
+        headers
+            .split('&')
+            .find_map(|header| {
+                let (name, value) = header.split_once('=').unwrap_or((header, ""));
+                name.trim()
+                    .eq_ignore_ascii_case("replaces")
+                    .then(|| Replaces::parse(&unescape(value)))
+            })
+            .transpose()
     }
 
     /// Whether this names the dialog whose tags are `local` and `remote`. The tags may come in
@@ -81,7 +96,7 @@ mod tests {
         ));
         assert_eq!(
             replaces,
-            Some(Some(Replaces {
+            Ok(Some(Replaces {
                 call_id: "abc@host".to_owned(),
                 to_tag: "111".to_owned(),
                 from_tag: "222".to_owned(),
@@ -91,25 +106,29 @@ mod tests {
         let other_headers = Replaces::of_uri(&sip(
             "sip:1003@pbx?Require=replaces&replaces=x%3Bfrom-tag%3D2%3Bto-tag%3D1%3Bearly-only",
         ))
-        .flatten()
-        .expect("parsed");
+        .expect("well-formed")
+        .expect("present");
         assert_eq!(
             (other_headers.to_tag.as_str(), other_headers.early_only),
             ("1", true)
         );
-        assert_eq!(Replaces::of_uri(&sip("sip:1003@pbx?Subject=hi")), None);
-        assert_eq!(Replaces::of_uri(&sip("sip:1003@pbx")), None);
+        assert_eq!(Replaces::of_uri(&sip("sip:1003@pbx?Subject=hi")), Ok(None));
+        assert_eq!(Replaces::of_uri(&sip("sip:1003@pbx")), Ok(None));
     }
 
     #[test]
     fn a_value_without_both_tags_is_malformed() {
-        assert_eq!(Replaces::parse("abc;to-tag=1"), None);
-        assert_eq!(Replaces::parse(";to-tag=1;from-tag=2"), None);
-        assert_eq!(Replaces::parse("abc;to-tag=;from-tag=2"), None);
+        let reason = |value: &str| Replaces::parse(value).map_err(|error| error.to_string());
         assert_eq!(
-            Replaces::of_uri(&sip("sip:1003@pbx?Replaces=abc")),
-            Some(None)
+            reason("abc;to-tag=1"),
+            Err("malformed Replaces header: no from-tag".to_owned())
         );
+        assert_eq!(
+            reason(";to-tag=1;from-tag=2"),
+            Err("malformed Replaces header: no Call-ID".to_owned())
+        );
+        assert!(Replaces::parse("abc;to-tag=;from-tag=2").is_err());
+        assert!(Replaces::of_uri(&sip("sip:1003@pbx?Replaces=abc")).is_err());
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! `intercept [-bleg] <uuid>`: bridges the channel to an existing one, as FreeSWITCH's
 //! `intercept` does for call pickup, and as an attended transfer joins the transferor's two
 //! partners. The target (with `-bleg`, the leg bridged to `<uuid>`) leaves whatever it was
-//! doing, alive; the leg it was bridged to is hung up with PICKED_OFF. An unknown or ending
-//! target is logged and the dialplan goes on.
+//! doing, alive; the leg it was bridged to is hung up with PICKED_OFF. An unknown, ending or
+//! still ringing target is logged and the dialplan goes on: picking up a call that rings is
+//! not supported yet.
 
 use ferroswitch_abi::prelude::*;
 
@@ -52,6 +53,17 @@ impl Application for Intercept {
             );
             return Ok(());
         };
+        if !target.is_answered() {
+            // A ringing target is inside an originate that would not let go of it.
+            session.log(
+                LogLevel::Warning,
+                &format!(
+                    "intercept: {} is not answered; picking up a ringing call is not supported",
+                    target.uuid()
+                ),
+            );
+            return Ok(());
+        }
         if target.id() == session.id() {
             return Err(Error::invalid_argument(
                 "intercept: a channel cannot intercept itself",

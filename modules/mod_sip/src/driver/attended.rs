@@ -26,7 +26,7 @@ impl Driver {
         let replaced = self
             .calls
             .get(&replaces.call_id)
-            .filter(|call| call.state == LegState::Answered)
+            .filter(|call| call.state == LegState::Answered && !replaces.early_only)
             .filter(|call| {
                 call.dialog.as_ref().is_some_and(|dialog| {
                     replaces.names_dialog(
@@ -37,6 +37,7 @@ impl Driver {
                 })
             })
             .and_then(|call| call.session)
+            .filter(|replaced| replaced.id() != session.id())
             .ok_or(TransferError::NoReplacedCall)?;
         let partner_of = |leg: &Session| {
             leg.variable("bridge_uuid")
@@ -45,17 +46,23 @@ impl Driver {
         };
         let staying = partner_of(session)?;
         let joining = partner_of(&replaced)?;
+        if staying.id() == joining.id() || !staying.is_ready() {
+            return Err(TransferError::PartnerGone);
+        }
         // Out of its bridge first, alive: the replaced leg's hangup must not take it along.
         joining
             .set_state(ChannelState::Park)
             .map_err(TransferError::Refused)?;
-        let _ = staying.set_variable("sip_refer_to", Some(refer_to));
-        staying
-            .transfer(&format!("intercept:{}", joining.uuid()), "inline", "")
-            .map_err(TransferError::Refused)?;
-        let _ = session.set_variable("endpoint_disposition", Some("ATTENDED_TRANSFER"));
         let _ = replaced.set_variable("endpoint_disposition", Some("ATTENDED_TRANSFER"));
         let _ = replaced.hangup(HangupCause::ATTENDED_TRANSFER);
+        let _ = staying.set_variable("sip_refer_to", Some(refer_to));
+        if let Err(error) = staying.transfer(&format!("intercept:{}", joining.uuid()), "inline", "")
+        {
+            // Nobody is left for the parked leg to talk to.
+            let _ = joining.hangup(HangupCause::NORMAL_CLEARING);
+            return Err(TransferError::Refused(error));
+        }
+        let _ = session.set_variable("endpoint_disposition", Some("ATTENDED_TRANSFER"));
         Ok(())
     }
 }

@@ -90,10 +90,12 @@ impl Driver {
         };
         let (profile, mut variables) = self.caller_profile(&request, &from, source, user.as_ref());
         for (name, tag) in [
-            ("sip_from_tag", from.tag().unwrap_or_default()),
-            ("sip_to_tag", local_tag.as_str()),
+            ("sip_from_tag", from.tag()),
+            ("sip_to_tag", Some(&local_tag)),
         ] {
-            variables.push(abi_stable::std_types::Tuple2(name.into(), tag.into()));
+            if let Some(tag) = tag {
+                variables.push(abi_stable::std_types::Tuple2(name.into(), tag.into()));
+            }
         }
         let channel_name = profile.chan_name.to_string();
         self.calls.insert(

@@ -42,9 +42,13 @@ pub(super) enum TransferError {
     /// The partner could not be transferred (it is hanging up, say).
     #[error("the other leg refused: {0}")]
     Refused(ferroswitch_abi::Error),
-    /// An attended transfer's Replaces names no answered call of this profile.
-    #[error("Replaces names no answered call here")]
+    /// An attended transfer's Replaces names no other answered call of this profile (or asks
+    /// for an early dialog only, while only answered calls are joined).
+    #[error("Replaces names no other answered call here")]
     NoReplacedCall,
+    /// The leg that should stay is already ending.
+    #[error("the other leg is hanging up")]
+    PartnerGone,
 }
 
 /// What a REFER asks for.
@@ -94,13 +98,21 @@ impl Driver {
         };
         let replaces = match &refer_to.uri {
             Uri::Sip(sip) => Replaces::of_uri(sip),
-            Uri::Other { .. } => None,
+            Uri::Other { .. } => Ok(None),
         };
         let wanted = match (replaces, transfer_extension(&refer_to)) {
-            (Some(Some(replaces)), _) => Wanted::Attended(replaces),
-            (Some(None), _) => return self.respond(id, &request, 400, "Malformed Replaces"),
-            (None, Some(extension)) => Wanted::Blind(extension),
-            (None, None) => return self.respond(id, &request, 400, "Refer-To Names No Extension"),
+            (Ok(Some(replaces)), _) => Wanted::Attended(replaces),
+            (Err(error), _) => {
+                self.log(
+                    LogLevel::Notice,
+                    &format!("call {call_id}: REFER refused: {error}"),
+                );
+                return self.respond(id, &request, 400, "Malformed Replaces");
+            }
+            (Ok(None), Some(extension)) => Wanted::Blind(extension),
+            (Ok(None), None) => {
+                return self.respond(id, &request, 400, "Refer-To Names No Extension")
+            }
         };
         let (session, transport) = match self.calls.get(&call_id) {
             Some(call) if call.state == LegState::Answered => (call.session, call.peer.transport),
