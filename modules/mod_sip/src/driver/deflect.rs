@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 use ferroswitch_abi::{HangupCause, LogLevel};
-use ferroswitch_sip::message::{Method, NameAddr, Request, Response};
+use ferroswitch_sip::message::{Method, Request, Response};
 use ferroswitch_sip::transaction::TransactionId;
 use std::sync::mpsc;
 
@@ -24,12 +24,9 @@ impl Driver {
         target: String,
         reply: mpsc::Sender<DeflectProgress>,
     ) {
-        let Some(transport) = self.calls.get(call_id).map(|call| call.peer.transport) else {
+        let Some(ours) = self.our_side(call_id) else {
             return;
         };
-        let via = self.our_via(transport);
-        let contact = self.our_contact("ferroswitch", transport);
-        let user_agent = self.profile.config.user_agent.clone();
         let Some(call) = self.calls.get_mut(call_id) else {
             return;
         };
@@ -41,11 +38,11 @@ impl Driver {
             let _ = reply.send(DeflectProgress::Failed(491));
             return;
         };
-        let contact_address = NameAddr::parse(&contact).ok();
-        let mut refer = dialog.create_request(Method::Refer, via, contact_address.as_ref());
+        let contact_address = ours.contact_address();
+        let mut refer = dialog.create_request(Method::Refer, ours.via, contact_address.as_ref());
         refer.headers.push("Refer-To", format!("<{target}>"));
-        refer.headers.push("Referred-By", contact);
-        refer.headers.push("User-Agent", user_agent);
+        refer.headers.push("Referred-By", ours.contact);
+        refer.headers.push("User-Agent", ours.user_agent);
         let peer = call.peer;
         match self.layer.send_request(Instant::now(), refer, peer) {
             Ok(tx) => {

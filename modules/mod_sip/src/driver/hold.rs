@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use ferroswitch_abi::{HangupCause, LogLevel};
 use ferroswitch_media::sdp::Direction as MediaDirection;
-use ferroswitch_sip::message::{Message, Method, NameAddr, Response};
+use ferroswitch_sip::message::{Message, Method, Response};
 use ferroswitch_sip::transaction::TransactionId;
 
 use super::calls::{LegState, Reinvite};
@@ -20,12 +20,9 @@ use super::Driver;
 impl Driver {
     /// Puts the peer of `call_id` on hold (`hold`) or takes it off.
     pub(super) fn set_hold(&mut self, call_id: &str, hold: bool) {
-        let Some(transport) = self.calls.get(call_id).map(|call| call.peer.transport) else {
+        let Some(ours) = self.our_side(call_id) else {
             return;
         };
-        let via = self.our_via(transport);
-        let contact = NameAddr::parse(&self.our_contact("ferroswitch", transport)).ok();
-        let user_agent = self.profile.config.user_agent.clone();
         let Some(call) = self.calls.get_mut(call_id) else {
             return;
         };
@@ -47,9 +44,10 @@ impl Driver {
             MediaDirection::SendRecv
         };
         let offer = call.offer_answer.create_offer();
-        let mut invite = dialog.create_request(Method::Invite, via, contact.as_ref());
+        let contact = ours.contact_address();
+        let mut invite = dialog.create_request(Method::Invite, ours.via, contact.as_ref());
         let seq = dialog.local_seq.unwrap_or(1);
-        invite.headers.push("User-Agent", user_agent);
+        invite.headers.push("User-Agent", ours.user_agent);
         invite.headers.push("Allow", super::ALLOW);
         invite.headers.push("Content-Type", "application/sdp");
         invite.body = offer.to_string().into_bytes();

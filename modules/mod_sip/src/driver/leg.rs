@@ -7,7 +7,7 @@ use std::time::Instant;
 use ferroswitch_abi::{Dtmf, HangupCause, LogLevel};
 use ferroswitch_media::sdp::Negotiated;
 use ferroswitch_sip::cause::cause_to_sip_status;
-use ferroswitch_sip::message::{Method, Request, Via};
+use ferroswitch_sip::message::{Method, NameAddr, Request, Via};
 use ferroswitch_sip::transaction::{cancel_for, Timer, TransactionId, Transport};
 
 use super::calls::LegState;
@@ -15,6 +15,21 @@ use super::inbound::sdp_body;
 use super::Driver;
 use crate::call::Direction;
 use crate::codecs::{media_params, negotiated_media};
+
+/// Our Via, Contact and User-Agent, as in-dialog requests carry them ([`Driver::our_side`]).
+pub(super) struct OurSide {
+    pub via: Via,
+    /// `<sip:ferroswitch@ip:port>`.
+    pub contact: String,
+    pub user_agent: String,
+}
+
+impl OurSide {
+    /// The Contact as an address, for `Dialog::create_request`.
+    pub fn contact_address(&self) -> Option<NameAddr> {
+        NameAddr::parse(&self.contact).ok()
+    }
+}
 
 impl Driver {
     /// A Via for a request we send (the layer adds the branch).
@@ -39,6 +54,17 @@ impl Driver {
             Transport::Tcp => format!("<sip:{user}@{address};transport=tcp>"),
             _ => format!("<sip:{user}@{address}>"),
         }
+    }
+
+    /// What a request we send in `call_id`'s dialog carries from us, for its transport; none
+    /// when the call is gone.
+    pub(super) fn our_side(&self, call_id: &str) -> Option<OurSide> {
+        let transport = self.calls.get(call_id)?.peer.transport;
+        Some(OurSide {
+            via: self.our_via(transport),
+            contact: self.our_contact("ferroswitch", transport),
+            user_agent: self.profile.config.user_agent.clone(),
+        })
     }
 
     /// Starts the media stream and tells the core the codec.

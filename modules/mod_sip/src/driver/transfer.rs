@@ -188,19 +188,17 @@ impl Driver {
     /// The one NOTIFY of a REFER we accepted: its final result, ending the implicit
     /// subscription. The NOTIFY's own answer needs no handling.
     fn notify_refer_result(&mut self, call_id: &str, refer_cseq: u32, sipfrag: &str) {
-        let Some(transport) = self.calls.get(call_id).map(|call| call.peer.transport) else {
+        let Some(ours) = self.our_side(call_id) else {
             return;
         };
-        let via = self.our_via(transport);
-        let contact = NameAddr::parse(&self.our_contact("ferroswitch", transport)).ok();
-        let user_agent = self.profile.config.user_agent.clone();
         let Some(call) = self.calls.get_mut(call_id) else {
             return;
         };
         let Some(dialog) = call.dialog.as_mut() else {
             return;
         };
-        let mut notify = dialog.create_request(Method::Notify, via, contact.as_ref());
+        let contact = ours.contact_address();
+        let mut notify = dialog.create_request(Method::Notify, ours.via, contact.as_ref());
         notify
             .headers
             .push("Event", format!("refer;id={refer_cseq}"));
@@ -210,7 +208,7 @@ impl Driver {
         notify
             .headers
             .push("Content-Type", "message/sipfrag;version=2.0");
-        notify.headers.push("User-Agent", user_agent);
+        notify.headers.push("User-Agent", ours.user_agent);
         notify.body = sipfrag.as_bytes().to_vec();
         let peer = call.peer;
         if let Err(error) = self.layer.send_request(Instant::now(), notify, peer) {
