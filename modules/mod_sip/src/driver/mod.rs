@@ -51,9 +51,14 @@ use crate::transport::TcpEvent;
 
 pub use calls::Calls;
 
-/// The methods a profile implements; others get 501 before any transaction exists.
+/// The methods a profile implements (others get 501 before any transaction exists), and the
+/// option tags it honours in Require: only `norefersub` (RFC 4488). Reliable provisionals
+/// (100rel), session timers, Path, SIP outbound and INVITE with Replaces are not implemented,
+/// so a request that requires them gets 420 and may be retried without, as sofia-sip answers
+/// with those features off.
 fn policy() -> Policy {
     Policy {
+        extensions: vec!["norefersub".to_owned()],
         methods: vec![
             Method::Invite,
             Method::Ack,
@@ -476,5 +481,42 @@ async fn recv_udp(udp: Option<&UdpSocket>, buf: &mut [u8]) -> Option<(usize, Soc
     match udp {
         Some(udp) => udp.recv_from(buf).await.ok(),
         None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ferroswitch_sip::message::{receive_datagram, Verdict};
+
+    fn invite_requiring(tag: &str) -> Verdict {
+        let text = format!(
+            "INVITE sip:1000@127.0.0.1 SIP/2.0\r\n\
+             Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-1\r\n\
+             From: <sip:a@127.0.0.1>;tag=1\r\n\
+             To: <sip:1000@127.0.0.1>\r\n\
+             Call-ID: require-{tag}\r\n\
+             CSeq: 1 INVITE\r\n\
+             Max-Forwards: 70\r\n\
+             Require: {tag}\r\n\
+             Content-Length: 0\r\n\r\n"
+        );
+        receive_datagram(text.as_bytes(), &super::policy())
+    }
+
+    #[test]
+    fn extensions_we_do_not_implement_are_refused_with_420() {
+        for tag in ["100rel", "timer", "path", "outbound", "replaces"] {
+            match invite_requiring(tag) {
+                Verdict::Reject(rejection) => {
+                    assert_eq!(rejection.status, 420, "{tag}");
+                    assert_eq!(rejection.extra.get("Unsupported"), Some(tag));
+                }
+                _ => panic!("Require: {tag} was accepted"),
+            }
+        }
+        assert!(matches!(
+            invite_requiring("norefersub"),
+            Verdict::Request(_)
+        ));
     }
 }
