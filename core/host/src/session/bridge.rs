@@ -51,9 +51,12 @@ pub fn bridge(core: Core, a: &SessionRef, b: &SessionRef) -> Result<(), Error> {
     });
 
     let generation = a.channel().state_generation;
-    relay(core, a, b, |from| {
+    relay(core, a, b, |from, to| {
         // One channel lock at a time: `b`'s first, then `a`'s.
-        let b_stays = b.channel().state_generation == b_generation;
+        let b_stays = {
+            let peer = to.channel();
+            peer.is_ready() && peer.state_generation == b_generation
+        };
         let mut channel = from.channel();
         if channel.break_requested {
             channel.break_requested = false;
@@ -117,7 +120,10 @@ pub fn exchange_media(core: Core, b: &SessionInner) {
     let Some(a) = core.inner().sessions.get(peer) else {
         return;
     };
-    relay(core, b, &a, |from| {
+    relay(core, b, &a, |from, to| {
+        if !to.channel().is_ready() {
+            return false;
+        }
         let channel = from.channel();
         channel.is_ready()
             && channel.state_generation == generation
@@ -170,19 +176,19 @@ fn unlink(leg: &SessionInner, peer: &SessionInner) -> bool {
     true
 }
 
-/// Carries frames and digits from `from` to `to` while `from` still wants to (`go_on`) and
-/// `to` is up.
+/// Carries frames and digits from `from` to `to` while `go_on(from, to)` says the bridge
+/// stands (both legs up, neither moved on).
 fn relay(
     core: Core,
     from: &SessionInner,
     to: &SessionInner,
-    go_on: impl Fn(&SessionInner) -> bool,
+    go_on: impl Fn(&SessionInner, &SessionInner) -> bool,
 ) {
     if from.io().is_none() {
         return;
     }
     let mut buffer = vec![0u8; 8192];
-    while go_on(from) && to.channel().is_ready() {
+    while go_on(from, to) {
         pass_digits(core, from, to);
         match from
             .media
