@@ -29,25 +29,42 @@ pub(super) struct GatewayRunner {
     waiting: Option<Request>,
 }
 
-/// Every registering gateway of a profile, and which transaction is whose.
+/// Every registering gateway of a profile, every pinged one, and which transaction is whose.
 #[derive(Default)]
 pub(super) struct Gateways {
     runners: Vec<GatewayRunner>,
     by_transaction: HashMap<TransactionId, usize>,
+    /// The pinged gateways (see `gateway_pings`).
+    pub(super) pings: Vec<super::gateway_pings::PingRunner>,
+    /// Which OPTIONS transaction is whose ping.
+    pub(super) by_ping: HashMap<TransactionId, usize>,
 }
 
 impl Gateways {
-    /// Whether transaction `tx` is a gateway's REGISTER.
+    /// Whether transaction `tx` is a gateway's REGISTER or ping.
     pub(super) fn owns(&self, tx: TransactionId) -> bool {
-        self.by_transaction.contains_key(&tx)
+        self.by_transaction.contains_key(&tx) || self.by_ping.contains_key(&tx)
     }
 
-    /// The earliest refresh or retry.
+    /// The earliest refresh, retry or ping.
     pub(super) fn poll_timeout(&self) -> Option<Instant> {
         self.runners
             .iter()
             .filter_map(|runner| runner.registration.poll_timeout())
+            .chain(
+                self.pings
+                    .iter()
+                    .filter_map(|ping| ping.pinger.poll_timeout()),
+            )
             .min()
+    }
+
+    /// Where gateway `name`'s register-proxy was found, if it registers and it was.
+    pub(super) fn proxy_address(&self, name: &str) -> Option<SocketAddr> {
+        self.runners
+            .iter()
+            .find(|runner| runner.shared.name() == name)
+            .and_then(|runner| runner.proxy_addr)
     }
 
     /// Whether a REGISTER is still waiting for its answer.
@@ -107,6 +124,7 @@ impl Driver {
                 waiting: None,
             });
         }
+        self.start_gateway_pings(now);
     }
 
     /// Sends what the registrations want sent and publishes their changes; true when there
@@ -127,6 +145,9 @@ impl Driver {
 
     /// Routes a response of transaction `tx` to its gateway.
     pub(super) fn handle_gateway_response(&mut self, tx: TransactionId, response: &Response) {
+        if self.gateways.by_ping.contains_key(&tx) {
+            return self.handle_ping_answer(tx, Some(response.status));
+        }
         let Some(&index) = self.gateways.by_transaction.get(&tx) else {
             return;
         };
@@ -141,6 +162,9 @@ impl Driver {
     /// Transaction `tx` of a gateway ended without a final response. The register-proxy's
     /// name is looked up again for the retry: it may have moved.
     pub(super) fn handle_gateway_timeout(&mut self, tx: TransactionId) {
+        if self.gateways.by_ping.contains_key(&tx) {
+            return self.handle_ping_answer(tx, None);
+        }
         if let Some(index) = self.gateways.by_transaction.remove(&tx) {
             let runner = &mut self.gateways.runners[index];
             runner.proxy_addr = None;
@@ -155,6 +179,7 @@ impl Driver {
         for runner in &mut self.gateways.runners {
             runner.registration.handle_timeout(now);
         }
+        self.handle_ping_timers(now);
     }
 
     /// Unregisters every registered gateway; true when some unregister waits for an answer.
@@ -197,7 +222,8 @@ impl Driver {
         }
     }
 
-    fn look_up_proxy(&self, gateway: String, proxy: SipUri) {
+    /// Looks `proxy` up off the driver's task; [`Command::GatewayResolved`] brings the answer.
+    pub(super) fn look_up_proxy(&self, gateway: String, proxy: SipUri) {
         let profile = Arc::clone(&self.profile);
         let ipv4 = self.profile.config.sip_ip.is_ipv4();
         tokio::task::spawn_blocking(move || {
@@ -214,6 +240,7 @@ impl Driver {
         gateway: &str,
         address: Result<SocketAddr, String>,
     ) {
+        self.ping_address_found(gateway, address.as_ref().ok().copied());
         let Some(index) = self
             .gateways
             .runners
@@ -257,21 +284,16 @@ impl Driver {
         let registration = &runner.registration;
         let shared = Arc::clone(&runner.shared);
         let before = shared.snapshot();
-        let up_since = match (before.status, change.status) {
-            (crate::gateway::GatewayStatus::Up, crate::gateway::GatewayStatus::Up) => {
-                before.up_since
+        shared.publish(
+            Snapshot {
+                state: change.state,
+                granted_seconds: registration.granted_seconds(),
+                failures: registration.failures(),
+                next_register: registration.poll_timeout(),
+                ..before
             }
-            (_, crate::gateway::GatewayStatus::Up) => Some(Instant::now()),
-            _ => None,
-        };
-        shared.publish(Snapshot {
-            state: change.state,
-            status: change.status,
-            granted_seconds: registration.granted_seconds(),
-            failures: registration.failures(),
-            next_register: registration.poll_timeout(),
-            up_since,
-        });
+            .combined(change.status, before.ping, Instant::now()),
+        );
         let name = shared.name();
         let proxy = shared.config.register_proxy.host_port();
         match (change.state, change.sip_status) {
@@ -308,7 +330,7 @@ impl Driver {
         let mut event = Event::custom("sofia::gateway_state");
         event.add_header("Gateway", name);
         event.add_header("State", change.state.as_str());
-        event.add_header("Ping-Status", change.status.as_str());
+        event.add_header("Ping-Status", shared.snapshot().status.as_str());
         if let Some(phrase) = change.phrase.as_deref().filter(|p| !p.is_empty()) {
             event.add_header("Phrase", phrase);
         }

@@ -18,6 +18,7 @@ mod attended;
 mod auth;
 mod calls;
 mod deflect;
+mod gateway_pings;
 mod gateways;
 mod hold;
 mod inbound;

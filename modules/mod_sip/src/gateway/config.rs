@@ -65,6 +65,15 @@ pub struct GatewayConfig {
     pub context: Option<String>,
     /// `contact-params`: extra URI parameters appended to the registered Contact.
     pub contact_params: String,
+    /// `ping`: seconds between OPTIONS pings to the proxy (0: no pinging, else at least 5).
+    pub ping_seconds: u32,
+    /// `ping-min` (1): answered pings in a row, net of failures, before the gateway is UP.
+    pub ping_min: u32,
+    /// `ping-max` (1): the most answered pings counted, so that after a long good run
+    /// `ping-max - ping-min + 1` failures take it DOWN.
+    pub ping_max: u32,
+    /// `ping-user-agent`: the pings' User-Agent, when not the profile's.
+    pub ping_user_agent: Option<String>,
 }
 
 impl GatewayConfig {
@@ -122,6 +131,17 @@ impl GatewayConfig {
                     }
                     values.contact_params = value.trim_start_matches(';').to_owned();
                 }
+                "ping" => {
+                    values.ping_seconds = match value {
+                        "0" => 0,
+                        _ => seconds(param, value)?,
+                    }
+                }
+                "ping-min" => values.ping_min = Some(count(param, value)?),
+                "ping-max" => values.ping_max = Some(count(param, value)?),
+                "ping-user-agent" => {
+                    values.ping_user_agent = Some(non_empty(param, value)?.to_owned());
+                }
                 _ => warnings.push(format!(
                     "{}: {}: unknown gateway parameter, ignored",
                     param.origin,
@@ -144,6 +164,15 @@ impl GatewayConfig {
                     format!("gateway {name} registers (register=true) but has no password"),
                 ));
             }
+        }
+        let (ping_min, ping_max) = (values.ping_min.unwrap_or(1), values.ping_max.unwrap_or(1));
+        if ping_min > ping_max {
+            return Err(InvalidValue::new(
+                gateway,
+                format!(
+                    "gateway {name}: ping-min {ping_min} is above ping-max {ping_max}, so pings could never bring it up"
+                ),
+            ));
         }
         // FreeSWITCH's stand-in user for gateways that neither register nor authenticate.
         let username = username.unwrap_or_else(|| "FreeSWITCH".to_owned());
@@ -176,6 +205,10 @@ impl GatewayConfig {
                 caller_id_in_from: values.caller_id_in_from,
                 context: values.context,
                 contact_params: values.contact_params,
+                ping_seconds: values.ping_seconds,
+                ping_min,
+                ping_max,
+                ping_user_agent: values.ping_user_agent,
             },
             warnings,
         ))
@@ -235,6 +268,10 @@ struct Values<'a> {
     extension: Option<String>,
     context: Option<String>,
     contact_params: String,
+    ping_seconds: u32,
+    ping_min: Option<u32>,
+    ping_max: Option<u32>,
+    ping_user_agent: Option<String>,
 }
 
 fn non_empty<'a>(param: &XmlNode, value: &'a str) -> Result<&'a str, InvalidValue> {
@@ -299,6 +336,15 @@ fn seconds(param: &XmlNode, value: &str) -> Result<u32, InvalidValue> {
         })
 }
 
+/// A count of pings: a whole number from 1.
+fn count(param: &XmlNode, value: &str) -> Result<u32, InvalidValue> {
+    value
+        .parse::<u32>()
+        .ok()
+        .filter(|count| *count >= 1)
+        .ok_or_else(|| InvalidValue::new(param, format!("\"{value}\" is not a whole number >= 1")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,6 +353,50 @@ mod tests {
         let text = format!("<profile name=\"external\"><gateways>\n{body}\n</gateways></profile>");
         let node = XmlNode::parse_str(&text, "external.xml").expect("well-formed test XML");
         gateways_from_xml(&node).map(|(gateways, _)| gateways)
+    }
+
+    #[test]
+    fn ping_settings_are_read_and_checked() {
+        let plain = parse(r#"<gateway name="a"><param name="proxy" value="192.0.2.1"/></gateway>"#)
+            .expect("valid");
+        assert_eq!(
+            (plain[0].ping_seconds, plain[0].ping_min, plain[0].ping_max),
+            (0, 1, 1),
+            "no pinging by default"
+        );
+        let pinged = parse(
+            r#"<gateway name="a"><param name="ping" value="30"/><param name="ping-min" value="2"/><param name="ping-max" value="4"/><param name="ping-user-agent" value="probe"/></gateway>"#,
+        )
+        .expect("valid");
+        assert_eq!(
+            (
+                pinged[0].ping_seconds,
+                pinged[0].ping_min,
+                pinged[0].ping_max
+            ),
+            (30, 2, 4)
+        );
+        assert_eq!(pinged[0].ping_user_agent.as_deref(), Some("probe"));
+        for (bad, reason) in [
+            (
+                r#"<param name="ping" value="3"/>"#,
+                "not a number of seconds >= 5",
+            ),
+            (
+                r#"<param name="ping-max" value="0"/>"#,
+                "not a whole number >= 1",
+            ),
+            (
+                r#"<param name="ping-min" value="3"/><param name="ping-max" value="2"/>"#,
+                "ping-min 3 is above ping-max 2",
+            ),
+        ] {
+            let error = parse(&format!(r#"<gateway name="a">{bad}</gateway>"#))
+                .expect_err("refused")
+                .to_string();
+            assert!(error.contains(reason), "{bad}: {error}");
+            assert!(error.contains("external.xml:"), "names the file: {error}");
+        }
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! - [`config`]: the `<gateway>` elements and their defaults.
 //! - [`registration`]: the sans-IO registration state machine (REGISTER, digest answers,
 //!   refresh before expiry, FAIL_WAIT with back-off, unregister on stop).
+//! - [`ping`]: the sans-IO OPTIONS pinging (`ping`, `ping-min`, `ping-max`) that takes a
+//!   gateway DOWN when its provider stops answering.
 //! - [`state`]: FreeSWITCH's state and status names.
 //! - [`status`]: `sofia status gateway [<name>]`.
 //!
@@ -13,6 +15,7 @@
 //! mod_sofia does.
 
 pub mod config;
+pub mod ping;
 pub mod registration;
 pub mod state;
 pub mod status;
@@ -47,8 +50,13 @@ pub struct Gateway {
 pub struct Snapshot {
     /// The registration state (NOREG for gateways that do not register).
     pub state: GatewayState,
-    /// Whether calls may go through.
+    /// Whether calls may go through: UP when the registration allows it (always, without
+    /// one) and the pings, if any, do too.
     pub status: GatewayStatus,
+    /// What the registration alone says (UP for a gateway that does not register).
+    pub registration_status: GatewayStatus,
+    /// The pings (`ping`), if the gateway is pinged; `status` is DOWN while they say down.
+    pub ping: Option<(bool, ping::PingView)>,
     /// The expiry granted last (or asked for).
     pub granted_seconds: u32,
     /// Failed REGISTERs in a row.
@@ -59,6 +67,33 @@ pub struct Snapshot {
     pub up_since: Option<Instant>,
 }
 
+impl Snapshot {
+    /// This snapshot with the registration's status and the pings' verdict in: the status
+    /// they give together, and since when it is UP.
+    pub fn combined(
+        mut self,
+        registration_status: GatewayStatus,
+        ping: Option<(bool, ping::PingView)>,
+        now: Instant,
+    ) -> Snapshot {
+        let pings_up = ping.is_none_or(|(up, _)| up);
+        let status = if registration_status == GatewayStatus::Up && pings_up {
+            GatewayStatus::Up
+        } else {
+            GatewayStatus::Down
+        };
+        self.up_since = match (self.status, status) {
+            (GatewayStatus::Up, GatewayStatus::Up) => self.up_since,
+            (_, GatewayStatus::Up) => Some(now),
+            _ => None,
+        };
+        self.status = status;
+        self.registration_status = registration_status;
+        self.ping = ping;
+        self
+    }
+}
+
 impl Gateway {
     /// A gateway of `profile`; one that registers starts UNREGED and DOWN, one that does not
     /// NOREG and UP.
@@ -67,6 +102,8 @@ impl Gateway {
             Snapshot {
                 state: GatewayState::Unreged,
                 status: GatewayStatus::Down,
+                registration_status: GatewayStatus::Down,
+                ping: None,
                 granted_seconds: config.expire_seconds,
                 failures: 0,
                 next_register: None,
@@ -76,6 +113,8 @@ impl Gateway {
             Snapshot {
                 state: GatewayState::Noreg,
                 status: GatewayStatus::Up,
+                registration_status: GatewayStatus::Up,
+                ping: None,
                 granted_seconds: config.expire_seconds,
                 failures: 0,
                 next_register: None,

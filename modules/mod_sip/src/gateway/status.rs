@@ -26,6 +26,13 @@ pub fn retry_note(gateway: &Gateway, now: Instant) -> String {
     }
 }
 
+/// The last answered ping's round trip in milliseconds (0 when not pinged or it failed).
+fn ping_time_ms(snapshot: &super::Snapshot) -> f64 {
+    snapshot
+        .ping
+        .map_or(0.0, |(_, view)| view.round_trip.as_secs_f64() * 1000.0)
+}
+
 /// The table of every gateway.
 pub fn summary<'a>(gateways: impl Iterator<Item = &'a Gateway>, now: Instant) -> String {
     let mut out = format!(
@@ -52,7 +59,7 @@ pub fn summary<'a>(gateways: impl Iterator<Item = &'a Gateway>, now: Instant) ->
             format!("{}::{}", gateway.profile, gateway.name()),
             gateway.config.register_to(),
             gateway.snapshot().state,
-            0.0,
+            ping_time_ms(&gateway.snapshot()),
             0,
             calls_in,
             retry_note(gateway, now)
@@ -70,6 +77,7 @@ pub fn summary<'a>(gateways: impl Iterator<Item = &'a Gateway>, now: Instant) ->
 pub fn details(gateway: &Gateway, profile_context: &str, now: Instant) -> String {
     let c = &gateway.config;
     let snapshot = gateway.snapshot();
+    let ping = snapshot.ping.map(|(_, view)| view);
     let uptime = match (snapshot.status, snapshot.up_since) {
         (GatewayStatus::Up, Some(since)) => now.saturating_duration_since(since).as_secs(),
         _ => 0,
@@ -99,11 +107,30 @@ pub fn details(gateway: &Gateway, profile_context: &str, now: Instant) -> String
         ("Expires ", c.expire_seconds.to_string()),
         ("Freq    ", snapshot.granted_seconds.to_string()),
         ("Ping    ", "0".to_owned()),
-        ("PingFreq", "0".to_owned()),
-        ("PingTime", "0.00".to_owned()),
-        ("PingState", "0/0/0".to_owned()),
+        (
+            "PingFreq",
+            ping.map_or(0, |view| view.interval_seconds).to_string(),
+        ),
+        ("PingTime", format!("{:.2}", ping_time_ms(&snapshot))),
+        (
+            "PingState",
+            ping.map_or("0/0/0".to_owned(), |view| {
+                format!("{}/{}/{}", view.min, view.count, view.max)
+            }),
+        ),
         ("State   ", snapshot.state.to_string()),
-        ("Status  ", snapshot.status.as_str().to_owned()),
+        (
+            "Status  ",
+            format!(
+                "{}{}",
+                snapshot.status.as_str(),
+                if ping.is_some_and(|view| view.in_flight) {
+                    " (ping)"
+                } else {
+                    ""
+                }
+            ),
+        ),
         ("Uptime  ", format!("{uptime}s")),
         (
             "CallsIN ",
