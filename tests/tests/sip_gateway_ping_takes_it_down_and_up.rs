@@ -3,7 +3,9 @@
 //! it back UP. `sofia status gateway <name>` shows the pinging (`PingFreq`, `PingState`).
 //! mod_sofia allows no interval under 5 s, so this test takes two of them.
 
-use ferroswitch_tests::sip::{free_sip_port, scenario, start, trusted_profile_with_gateways, Sipp};
+use ferroswitch_tests::sip::{
+    free_sip_port, scenario, sip_profile_with_gateways, start, trusted_profile_with_gateways, Sipp,
+};
 use ferroswitch_tests::{wait_until, Switch, TestConf};
 
 /// The provider at `port` answering the next ping with `status`, then gone. sipp reads a
@@ -55,4 +57,30 @@ fn a_refused_ping_takes_the_gateway_down_and_an_answered_one_up() {
         details(&mut switch).contains("Status  \tUP")
     });
     assert!(details(&mut switch).contains("PingState\t1/1/1"));
+}
+
+#[test]
+fn an_unanswered_ping_takes_the_gateway_down() {
+    let nobody = free_sip_port();
+    let conf = TestConf::new().modules(&["mod_commands", "mod_dptools", "mod_sip"]);
+    // A short T1, so the unanswered OPTIONS gives up after 64 × 50 ms.
+    sip_profile_with_gateways(
+        &conf,
+        r#"<param name="apply-inbound-acl" value="loopback.auto"/>
+<param name="timer-T1" value="50"/>"#,
+        &format!(
+            r#"<gateway name="pinged">
+  <param name="proxy" value="127.0.0.1:{nobody}"/>
+  <param name="ping" value="5"/>
+</gateway>"#
+        ),
+    );
+    let mut switch = start(&conf);
+    wait_until("the ping to go unanswered", || {
+        details(&mut switch).contains("Status  \tDOWN")
+    });
+    wait_until("the change to be logged", || {
+        conf.log()
+            .contains("gateway pinged is down: its ping got no answer")
+    });
 }

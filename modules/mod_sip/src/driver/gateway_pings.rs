@@ -3,9 +3,10 @@
 //! status published, with `CUSTOM sofia::gateway_state` fired when pings change it, as
 //! mod_sofia does. A registering gateway is pinged only while registered.
 //!
-//! The OPTIONS goes to the gateway's `proxy` (mod_sofia sends it through `register-proxy`
-//! when one is set; here it always goes to the proxy itself). To and From name the proxy's
-//! host, without a user.
+//! The OPTIONS names the gateway's `proxy` (Request-URI, To and From, without a user) and
+//! goes to its `register-proxy` (the proxy unless set), as mod_sofia sends it; so a ping and
+//! a REGISTER look up the same name. Not done: mod_sofia also re-registers a registered
+//! gateway whose ping failed; here the gateway only goes DOWN until a ping is answered.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -44,7 +45,7 @@ impl Driver {
                 config.ping_max,
                 now,
             );
-            let address = crate::dial::literal_address(&config.proxy);
+            let address = crate::dial::literal_address(&config.register_proxy);
             self.gateways.pings.push(PingRunner {
                 shared,
                 pinger,
@@ -72,15 +73,13 @@ impl Driver {
             return;
         }
         let name = runner.shared.name().to_owned();
-        let same_proxy = runner.shared.config.register_proxy == runner.shared.config.proxy;
-        let Some(address) = runner.address.or_else(|| {
-            same_proxy
-                .then(|| self.gateways.proxy_address(&name))
-                .flatten()
-        }) else {
+        let Some(address) = runner
+            .address
+            .or_else(|| self.gateways.proxy_address(&name))
+        else {
             let runner = &mut self.gateways.pings[index];
             if !std::mem::replace(&mut runner.waiting, true) {
-                let proxy = runner.shared.config.proxy.clone();
+                let proxy = runner.shared.config.register_proxy.clone();
                 self.look_up_proxy(name, proxy);
             }
             return;
@@ -92,6 +91,8 @@ impl Driver {
             Uri::parse(&format!("sip:{host}")),
             NameAddr::parse(&format!("<sip:{host}>")),
         ) else {
+            // The config checked the proxy's host; a ping that cannot be built is a failure.
+            self.ping_answered(index, None);
             return;
         };
         let user_agent = config
@@ -164,7 +165,7 @@ impl Driver {
             if status.is_none() {
                 // The proxy may have moved: look its name up again next time.
                 let runner = &mut self.gateways.pings[index];
-                runner.address = crate::dial::literal_address(&runner.shared.config.proxy);
+                runner.address = crate::dial::literal_address(&runner.shared.config.register_proxy);
             }
             self.ping_answered(index, status);
         }

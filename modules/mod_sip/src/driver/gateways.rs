@@ -184,6 +184,9 @@ impl Driver {
 
     /// Unregisters every registered gateway; true when some unregister waits for an answer.
     pub(super) fn stop_gateways(&mut self) -> bool {
+        // No pings while the profile stops: their answers would only announce false news.
+        self.gateways.pings.clear();
+        self.gateways.by_ping.clear();
         let now = Instant::now();
         for runner in &mut self.gateways.runners {
             runner.registration.handle_stop(now);
