@@ -308,7 +308,7 @@ fn start_leg(
 
 /// Waits until a leg answers (and has reached CONSUME_MEDIA, so its thread will not hunt the
 /// dialplan), every leg ended, or the originator hung up (legs are then hung up with
-/// ORIGINATOR_CANCEL). A leg still ringing at its own deadline is hung up with NO_ANSWER.
+/// ORIGINATOR_CANCEL) or moved to another state (picked up: PICKED_OFF). A leg still ringing at its own deadline is hung up with NO_ANSWER.
 fn wait_for_answer(
     core: Core,
     legs: &[(SessionRef, Instant)],
@@ -318,6 +318,7 @@ fn wait_for_answer(
 ) -> Result<SessionRef, Error> {
     let mut seen = notifier.generation();
     let mut early = EarlyMedia::default();
+    let originator_generation = originator.map(|originator| originator.channel().state_generation);
     loop {
         if originator.is_some_and(|originator| !originator.channel().is_ready()) {
             for (leg, _) in legs {
@@ -328,6 +329,20 @@ fn wait_for_answer(
                 "originate cancelled: the originator hung up",
             )
             .with_cause(HangupCause::ORIGINATOR_CANCEL));
+        }
+        if originator.map(|originator| originator.channel().state_generation)
+            != originator_generation
+        {
+            // Picked up (`intercept`) or transferred while its call rang: nobody waits for
+            // the ringing legs any more.
+            for (leg, _) in legs {
+                ops::hangup(core, leg, HangupCause::PICKED_OFF);
+            }
+            return Err(Error::new(
+                ErrorKind::FAILED,
+                "originate cancelled: the originator was picked up or transferred",
+            )
+            .with_cause(HangupCause::PICKED_OFF));
         }
         let now = Instant::now();
         let mut last_cause = HangupCause::NONE;

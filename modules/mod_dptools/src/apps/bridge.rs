@@ -34,13 +34,15 @@ impl Application for Bridge {
             timeout_s: 0,
             variables: RVec::new(),
         };
+        let state = session.state();
         let peer = match session.host().originate(request) {
             Ok(peer) => peer,
+            // Picked up or transferred while the call rang: it is elsewhere now.
+            Err(_) if session.state() != state => return Ok(()),
             Err(error) => return failed(&session, &error),
         };
         set(&session, "originate_disposition", "SUCCESS");
         set(&session, "DIALSTATUS", "SUCCESS");
-        let state = session.state();
         if let Err(error) = session.bridge(&peer) {
             session.log(
                 LogLevel::Err,

@@ -1,9 +1,9 @@
 //! `intercept [-bleg] <uuid>`: bridges the channel to an existing one, as FreeSWITCH's
 //! `intercept` does for call pickup, and as an attended transfer joins the transferor's two
 //! partners. The target (with `-bleg`, the leg bridged to `<uuid>`) leaves whatever it was
-//! doing, alive; the leg it was bridged to is hung up with PICKED_OFF. An unknown, ending or
-//! still ringing target is logged and the dialplan goes on: picking up a call that rings is
-//! not supported yet.
+//! doing, alive; the leg it was bridged to is hung up with PICKED_OFF. A caller whose call
+//! still rings is answered, and the legs it rang end with PICKED_OFF: call pickup. An
+//! unknown or ending target is logged and the dialplan goes on.
 
 use ferroswitch_abi::prelude::*;
 
@@ -53,17 +53,6 @@ impl Application for Intercept {
             );
             return Ok(());
         };
-        if !target.is_answered() {
-            // A ringing target is inside an originate that would not let go of it.
-            session.log(
-                LogLevel::Warning,
-                &format!(
-                    "intercept: {} is not answered; picking up a ringing call is not supported",
-                    target.uuid()
-                ),
-            );
-            return Ok(());
-        }
         if target.id() == session.id() {
             return Err(Error::invalid_argument(
                 "intercept: a channel cannot intercept itself",
@@ -73,10 +62,14 @@ impl Application for Intercept {
             .variable("bridge_uuid")
             .and_then(|partner| host.locate(&partner))
             .filter(|partner| partner.id() != session.id());
-        // A new state takes the target out of its bridge without hanging it up.
+        // A new state takes the target out of its bridge without hanging it up; a caller
+        // whose call still rings stops ringing the legs it dialled (they end PICKED_OFF).
         target.set_state(ChannelState::Park)?;
         if let Some(partner) = old_partner {
             let _ = partner.hangup(HangupCause::PICKED_OFF);
+        }
+        if !target.is_answered() {
+            target.answer()?;
         }
         session.answer()?;
         session.bridge(&target)

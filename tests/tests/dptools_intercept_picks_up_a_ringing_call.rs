@@ -1,0 +1,99 @@
+//! Call pickup: a SIP caller rings a phone that does not answer; another channel runs
+//! `intercept <caller's uuid>`. The caller is answered and bridged to the one who picked up,
+//! and the ringing leg ends with PICKED_OFF.
+
+use ferroswitch_tests::sip::{start, trusted_profile, Sipp};
+use ferroswitch_tests::{wait_until, Recorded, Switch, TestConf};
+
+const PUBLIC: &str = r#"<include>
+  <context name="public">
+    <extension name="ringing">
+      <condition field="destination_number" expression="^ringing$">
+        <action application="bridge" data="loopback/silent/default"/>
+      </condition>
+    </extension>
+  </context>
+</include>
+"#;
+
+const DEFAULT: &str = r#"<include>
+  <context name="default">
+    <extension name="silent">
+      <condition field="destination_number" expression="^silent$">
+        <action application="ring_ready"/>
+        <action application="park"/>
+      </condition>
+    </extension>
+    <extension name="pickup">
+      <condition field="destination_number" expression="^pickup_(.+)$">
+        <action application="answer"/>
+        <action application="intercept" data="$1"/>
+        <action application="park"/>
+      </condition>
+    </extension>
+  </context>
+</include>
+"#;
+
+/// The UUID of the channel whose name starts with `prefix`.
+fn channel_named(switch: &mut Switch, prefix: &str) -> String {
+    let mut uuid = String::new();
+    wait_until(&format!("a channel named {prefix}..."), || {
+        let listing = switch.api("show channels");
+        // uuid,direction,created,created_epoch,name,...
+        match listing.lines().find(|row| {
+            row.split(',')
+                .nth(4)
+                .is_some_and(|name| name.starts_with(prefix))
+        }) {
+            Some(row) => {
+                uuid = row.split(',').next().unwrap_or_default().to_owned();
+                true
+            }
+            None => false,
+        }
+    });
+    uuid
+}
+
+#[test]
+fn the_ringing_caller_is_answered_and_bridged_to_who_picked_up() {
+    let conf = TestConf::new().modules(&[
+        "mod_commands",
+        "mod_soft_timer",
+        "mod_loopback",
+        "mod_dialplan_xml",
+        "mod_dptools",
+        "mod_g711",
+        "mod_sip",
+        "mod_fixture_probe",
+    ]);
+    conf.dialplan(&[("public.xml", PUBLIC), ("default.xml", DEFAULT)]);
+    let port = trusted_profile(&conf);
+    let mut switch = start(&conf);
+
+    let caller_phone = Sipp::uac_scenario(port, "uac_receives_bye.xml", "ringing").spawn();
+    let caller = channel_named(&mut switch, "sofia/test/sipp@");
+    let ringing = channel_named(&mut switch, "loopback/silent-b");
+    switch.wait_for_application(&ringing, "park");
+
+    let picker = switch.call_far_leg(&format!("loopback/pickup_{caller}"), "&park()");
+    wait_until("the picker to be bridged to the caller", || {
+        switch.var(&picker, "bridge_uuid") == caller
+    });
+    let events = || Recorded::read_all(&conf.event_file());
+    wait_until("the ringing leg to end PICKED_OFF", || {
+        Recorded::events_of(&events(), &ringing)
+            .iter()
+            .any(|event| event.name == "CHANNEL_HANGUP" && event.cause == "PICKED_OFF")
+    });
+    assert!(switch.has_channel(&caller), "the caller talks on");
+
+    switch.api("hupall");
+    let caller_phone = caller_phone.wait();
+    assert!(
+        caller_phone.success,
+        "the caller is answered, then gets the switch's BYE: {}",
+        caller_phone.report
+    );
+}
