@@ -2,7 +2,8 @@
 //! REFER on the first call whose Refer-To carries `Replaces` naming the second. The switch
 //! accepts it (202), joins A's leg to C's leg, ends B's second call with ATTENDED_TRANSFER,
 //! tells B in one NOTIFY whose sipfrag is `200 OK`, and ends B's first call with its bridge.
-//! Either side may have placed B's second call.
+//! Either side may have placed B's second call. A talks throughout; when C echoes, A hears
+//! itself back through C once joined.
 //!
 //! B's two lines are two sipp processes; sipp cannot send a REFER naming another process's
 //! dialog, so the test sends it in B's name, with the dialogs' Call-IDs and tags read from
@@ -12,7 +13,7 @@ use std::net::UdpSocket;
 use std::time::Duration;
 
 use ferroswitch_tests::sip::{free_sip_port, scenario, start, trusted_profile, Sipp};
-use ferroswitch_tests::{wait_until, Recorded, Switch, TestConf};
+use ferroswitch_tests::{wait_until, EslClient, Recorded, Switch, TestConf};
 
 fn dialplan(phone_b: u16, phone_c: u16, phone_b_second_line: u16) -> String {
     format!(
@@ -93,6 +94,8 @@ fn attended_transfer(second_call: SecondCall) {
         "mod_dptools",
         "mod_g711",
         "mod_sip",
+        "mod_soft_timer",
+        "mod_event_socket",
         "mod_fixture_probe",
     ]);
     conf.dialplan(&[(
@@ -100,7 +103,10 @@ fn attended_transfer(second_call: SecondCall) {
         &dialplan(phone_b, phone_c, phone_b_second_line),
     )]);
     let port = trusted_profile(&conf);
+    let esl_port = conf.event_socket("");
     let mut switch = start(&conf);
+    let mut esl = EslClient::connect_authed(esl_port, "ClueCon");
+    esl.command("event plain CHANNEL_HANGUP_COMPLETE");
 
     let first_line = scenario("uas_notified_of_transfer.xml");
     let b_first_line = Sipp::uas(
@@ -112,12 +118,13 @@ fn attended_transfer(second_call: SecondCall) {
         ],
     )
     .spawn();
-    let a = Sipp::uac_scenario(port, "uac_receives_bye.xml", "2000").spawn();
+    // A talks (sipp's A-law capture for 4 s) and then hangs up.
+    let a = Sipp::uac_scenario(port, "uac_plays_pcma.xml", "2000").spawn();
     let b_leg_1 = bridged_channel(&mut switch, &format!("sofia/test/2000@127.0.0.1:{phone_b}"));
     let a_leg = switch.var(&b_leg_1, "bridge_uuid");
     let (c, b_second_line, c_leg, b_leg_2) = match second_call {
         SecondCall::BCallsC => {
-            let c = Sipp::uas(phone_c, &["-sn", "uas"]).spawn();
+            let c = Sipp::uas(phone_c, &["-sn", "uas", "-rtp_echo"]).spawn();
             let b = Sipp::uac_scenario(port, "uac_receives_bye.xml", "3000").spawn();
             let c_leg =
                 bridged_channel(&mut switch, &format!("sofia/test/3000@127.0.0.1:{phone_c}"));
@@ -178,6 +185,11 @@ fn attended_transfer(second_call: SecondCall) {
     wait_until("A's leg to be bridged to C's", || {
         switch.var(&a_leg, "bridge_uuid") == c_leg
     });
+    assert_eq!(
+        switch.var(&c_leg, "bridge_uuid"),
+        a_leg,
+        "C's leg is bridged back to A's"
+    );
     let b_first_line = b_first_line.wait();
     assert!(
         b_first_line.success && b_first_line.logs.contains("NOTIFY sipfrag: 200 OK"),
@@ -190,24 +202,21 @@ fn attended_transfer(second_call: SecondCall) {
         "B's second call is ended: {}",
         b_second_line.report
     );
-    assert_eq!(
-        switch.var(&c_leg, "bridge_uuid"),
-        a_leg,
-        "A and C still talk"
-    );
 
-    switch.api("hupall");
     let (a, c) = (a.wait(), c.wait());
-    assert!(
-        a.success,
-        "A's call ends with the switch's BYE: {}",
-        a.report
-    );
-    assert!(
-        c.success,
-        "C's call ends with the switch's BYE: {}",
-        c.report
-    );
+    assert!(a.success, "A talks, then hangs up: {}", a.report);
+    assert!(c.success, "C's call ends with A's: {}", c.report);
+    if let SecondCall::BCallsC = second_call {
+        // B's first line sent no audio, so what reached A came from C, echoing A.
+        let event = esl.next_event("A's leg's CHANNEL_HANGUP_COMPLETE", |event| {
+            event.header("Unique-ID") == Some(a_leg.as_str())
+        });
+        let sent_to_a = event
+            .header("variable_rtp_audio_out_packet_count")
+            .and_then(|count| count.parse::<u64>().ok())
+            .unwrap_or(0);
+        assert!(sent_to_a >= 50, "{sent_to_a} RTP packets reached A from C");
+    }
     let replaced_cause = Recorded::read_all(&conf.event_file())
         .into_iter()
         .find_map(|record| match record {
