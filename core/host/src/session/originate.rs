@@ -57,6 +57,7 @@ pub fn originate(core: Core, request: &OriginateRequest) -> Result<SessionRef, E
     if let Some(originator) = &originator {
         originator.channel().observers.push(Arc::clone(&notifier));
     }
+    let watched = originator.as_ref().map(Originator::watch);
     let result = place_groups(
         core,
         &dial,
@@ -64,7 +65,7 @@ pub fn originate(core: Core, request: &OriginateRequest) -> Result<SessionRef, E
         base_profile.as_ref(),
         request,
         timeout_s,
-        originator.as_ref(),
+        watched.as_ref(),
         &notifier,
     );
     if let Some(originator) = &originator {
@@ -74,6 +75,48 @@ pub fn originate(core: Core, request: &OriginateRequest) -> Result<SessionRef, E
             .retain(|observer| !Arc::ptr_eq(observer, &notifier));
     }
     result.map_err(|error| error.unwrap_or(last_error_default()))
+}
+
+/// The channel an originate rings for, and its state generation when the originate began:
+/// a hangup or a move to another state (picked up by `intercept`, transferred) cancels it.
+struct Originator<'a> {
+    session: &'a SessionRef,
+    generation: u64,
+}
+
+impl<'a> Originator<'a> {
+    fn watch(session: &'a SessionRef) -> Originator<'a> {
+        let generation = session.channel().state_generation;
+        Originator {
+            session,
+            generation,
+        }
+    }
+
+    /// Why the originate must stop ringing, if it must: ORIGINATOR_CANCEL when the originator
+    /// hung up, PICKED_OFF when it was moved elsewhere.
+    fn cancelled(&self) -> Option<Error> {
+        let channel = self.session.channel();
+        if !channel.is_ready() {
+            Some(
+                Error::new(
+                    ErrorKind::HUNG_UP,
+                    "originate cancelled: the originator hung up",
+                )
+                .with_cause(HangupCause::ORIGINATOR_CANCEL),
+            )
+        } else if channel.state_generation != self.generation {
+            Some(
+                Error::new(
+                    ErrorKind::FAILED,
+                    "originate cancelled: the originator was picked up or transferred",
+                )
+                .with_cause(HangupCause::PICKED_OFF),
+            )
+        } else {
+            None
+        }
+    }
 }
 
 fn last_error_default() -> Error {
@@ -90,12 +133,13 @@ fn place_groups(
     base_profile: Option<&CallerProfile>,
     request: &OriginateRequest,
     timeout_s: u32,
-    originator: Option<&SessionRef>,
+    originator: Option<&Originator<'_>>,
     notifier: &Arc<Notifier>,
 ) -> Result<SessionRef, Option<Error>> {
     let mut last_error = None;
     for group in &dial.groups {
-        if originator.is_some_and(|originator| !originator.channel().is_ready()) {
+        if let Some(cancelled) = originator.and_then(Originator::cancelled) {
+            last_error = Some(cancelled);
             break;
         }
         let mut legs = Vec::new();
@@ -141,7 +185,10 @@ fn place_groups(
                 return Ok(winner);
             }
             Err(error) => {
-                let cancelled = error.cause == HangupCause::ORIGINATOR_CANCEL;
+                let cancelled = matches!(
+                    error.cause,
+                    HangupCause::ORIGINATOR_CANCEL | HangupCause::PICKED_OFF
+                );
                 last_error = Some(error);
                 if cancelled {
                     break;
@@ -313,36 +360,18 @@ fn wait_for_answer(
     core: Core,
     legs: &[(SessionRef, Instant)],
     notifier: &Notifier,
-    originator: Option<&SessionRef>,
+    originator: Option<&Originator<'_>>,
     early_media: bool,
 ) -> Result<SessionRef, Error> {
     let mut seen = notifier.generation();
     let mut early = EarlyMedia::default();
-    let originator_generation = originator.map(|originator| originator.channel().state_generation);
     loop {
-        if originator.is_some_and(|originator| !originator.channel().is_ready()) {
+        if let Some(cancelled) = originator.and_then(Originator::cancelled) {
+            // Nobody waits for the ringing legs any more.
             for (leg, _) in legs {
-                ops::hangup(core, leg, HangupCause::ORIGINATOR_CANCEL);
+                ops::hangup(core, leg, cancelled.cause);
             }
-            return Err(Error::new(
-                ErrorKind::HUNG_UP,
-                "originate cancelled: the originator hung up",
-            )
-            .with_cause(HangupCause::ORIGINATOR_CANCEL));
-        }
-        if originator.map(|originator| originator.channel().state_generation)
-            != originator_generation
-        {
-            // Picked up (`intercept`) or transferred while its call rang: nobody waits for
-            // the ringing legs any more.
-            for (leg, _) in legs {
-                ops::hangup(core, leg, HangupCause::PICKED_OFF);
-            }
-            return Err(Error::new(
-                ErrorKind::FAILED,
-                "originate cancelled: the originator was picked up or transferred",
-            )
-            .with_cause(HangupCause::PICKED_OFF));
+            return Err(cancelled);
         }
         let now = Instant::now();
         let mut last_cause = HangupCause::NONE;
@@ -382,7 +411,7 @@ fn wait_for_answer(
             );
         };
         if let (true, Some(originator)) = (early_media, originator) {
-            if early.relay(core, legs, originator) {
+            if early.relay(core, legs, originator.session) {
                 continue;
             }
         }

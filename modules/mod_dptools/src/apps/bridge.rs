@@ -36,9 +36,16 @@ impl Application for Bridge {
         };
         let state = session.state();
         let peer = match session.host().originate(request) {
+            // Picked up just as a leg answered: the caller is elsewhere, the answer too late.
+            Ok(peer) if session.state() != state => {
+                let _ = peer.hangup(HangupCause::PICKED_OFF);
+                return Ok(());
+            }
             Ok(peer) => peer,
             // Picked up or transferred while the call rang: it is elsewhere now.
-            Err(_) if session.state() != state => return Ok(()),
+            Err(error) if error.cause == HangupCause::PICKED_OFF && session.is_ready() => {
+                return Ok(())
+            }
             Err(error) => return failed(&session, &error),
         };
         set(&session, "originate_disposition", "SUCCESS");

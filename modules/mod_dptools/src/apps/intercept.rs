@@ -53,6 +53,17 @@ impl Application for Intercept {
             );
             return Ok(());
         };
+        if !target.is_answered() && target.flags().contains(ChannelFlags::OUTBOUND) {
+            // A leg that rings is the callee of someone's originate, which still owns it.
+            session.log(
+                LogLevel::Warning,
+                &format!(
+                    "intercept: {} is a ringing callee; intercept its caller instead",
+                    target.uuid()
+                ),
+            );
+            return Ok(());
+        }
         if target.id() == session.id() {
             return Err(Error::invalid_argument(
                 "intercept: a channel cannot intercept itself",
@@ -69,7 +80,11 @@ impl Application for Intercept {
             let _ = partner.hangup(HangupCause::PICKED_OFF);
         }
         if !target.is_answered() {
-            target.answer()?;
+            if let Err(error) = target.answer() {
+                // Nobody else will take the caller now.
+                let _ = target.hangup(HangupCause::NORMAL_CLEARING);
+                return Err(error);
+            }
         }
         session.answer()?;
         session.bridge(&target)
