@@ -180,6 +180,26 @@ impl Switch {
         value
     }
 
+    /// Waits (bounded) until `show channels` lists a channel whose name starts with `prefix`,
+    /// and returns its UUID.
+    pub fn wait_for_channel_named(&mut self, prefix: &str) -> String {
+        let mut uuid = String::new();
+        crate::wait_until(&format!("a channel named {prefix}..."), || {
+            let listing = self.api("show channels");
+            // uuid,direction,created,created_epoch,name,...
+            let row = listing.lines().find(|row| {
+                row.split(',')
+                    .nth(4)
+                    .is_some_and(|name| name.starts_with(prefix))
+            });
+            if let Some(row) = row {
+                uuid = row.split(',').next().unwrap_or_default().to_owned();
+            }
+            row.is_some()
+        });
+        uuid
+    }
+
     /// Whether `show channels` lists `uuid`.
     pub fn has_channel(&mut self, uuid: &str) -> bool {
         self.api("show channels").contains(uuid)

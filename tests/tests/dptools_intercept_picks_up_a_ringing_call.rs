@@ -3,7 +3,7 @@
 //! the ringing legs end with PICKED_OFF, and a failover group after them is not dialled.
 
 use ferroswitch_tests::sip::{start, trusted_profile, Sipp};
-use ferroswitch_tests::{wait_until, Recorded, Switch, TestConf};
+use ferroswitch_tests::{wait_until, Recorded, TestConf};
 
 const PUBLIC: &str = r#"<include>
   <context name="public">
@@ -46,27 +46,6 @@ const DEFAULT: &str = r#"<include>
 </include>
 "#;
 
-/// The UUID of the channel whose name starts with `prefix`.
-fn channel_named(switch: &mut Switch, prefix: &str) -> String {
-    let mut uuid = String::new();
-    wait_until(&format!("a channel named {prefix}..."), || {
-        let listing = switch.api("show channels");
-        // uuid,direction,created,created_epoch,name,...
-        match listing.lines().find(|row| {
-            row.split(',')
-                .nth(4)
-                .is_some_and(|name| name.starts_with(prefix))
-        }) {
-            Some(row) => {
-                uuid = row.split(',').next().unwrap_or_default().to_owned();
-                true
-            }
-            None => false,
-        }
-    });
-    uuid
-}
-
 #[test]
 fn the_ringing_caller_is_answered_and_bridged_to_who_picked_up() {
     pick_up("ringing");
@@ -96,9 +75,9 @@ fn pick_up(destination: &str) {
     let mut switch = start(&conf);
 
     let caller_phone = Sipp::uac_scenario(port, "uac_receives_bye.xml", destination).spawn();
-    let caller = channel_named(&mut switch, "sofia/test/sipp@");
-    let ringing_a = channel_named(&mut switch, "loopback/silent-a");
-    let ringing_b = channel_named(&mut switch, "loopback/silent-b");
+    let caller = switch.wait_for_channel_named("sofia/test/sipp@");
+    let ringing_a = switch.wait_for_channel_named("loopback/silent-a");
+    let ringing_b = switch.wait_for_channel_named("loopback/silent-b");
     switch.wait_for_application(&ringing_b, "park");
 
     let picker = switch.call_far_leg(&format!("loopback/pickup_{caller}"), "&park()");

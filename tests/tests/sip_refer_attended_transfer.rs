@@ -42,19 +42,8 @@ fn dialplan(phone_b: u16, phone_c: u16, phone_b_second_line: u16) -> String {
 
 /// The UUID of the channel named `name`, once it is bridged.
 fn bridged_channel(switch: &mut Switch, name: &str) -> String {
-    let mut uuid = String::new();
-    wait_until(&format!("a bridged channel named {name}"), || {
-        let listing = switch.api("show channels");
-        // uuid,direction,created,created_epoch,name,...
-        let Some(row) = listing
-            .lines()
-            .find(|row| row.split(',').nth(4) == Some(name))
-        else {
-            return false;
-        };
-        uuid = row.split(',').next().unwrap_or_default().to_owned();
-        switch.var(&uuid, "bridge_uuid") != "_undef_"
-    });
+    let uuid = switch.wait_for_channel_named(name);
+    switch.wait_for_var(&uuid, "bridge_uuid");
     uuid
 }
 
