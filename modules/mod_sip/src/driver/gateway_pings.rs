@@ -172,10 +172,13 @@ impl Driver {
     }
 
     fn ping_answered(&mut self, index: usize, status: Option<u16>) {
-        let changed = self.gateways.pings[index]
-            .pinger
-            .handle_answer(Instant::now(), status);
+        let now = Instant::now();
+        let changed = self.gateways.pings[index].pinger.handle_answer(now, status);
         self.publish_ping(index, changed.map(|up| (up, status)));
+        if changed == Some(false) {
+            let name = self.gateways.pings[index].shared.name().to_owned();
+            self.gateways.ping_failed(&name, now);
+        }
     }
 
     /// Publishes the pings' view into the gateway; when they changed its fate (`changed`:

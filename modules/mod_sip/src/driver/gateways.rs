@@ -59,6 +59,17 @@ impl Gateways {
             .min()
     }
 
+    /// Gateway `name`'s pings took it down: its registration, if any, starts over.
+    pub(super) fn ping_failed(&mut self, name: &str, now: Instant) {
+        if let Some(runner) = self
+            .runners
+            .iter_mut()
+            .find(|runner| runner.shared.name() == name)
+        {
+            runner.registration.handle_ping_failed(now);
+        }
+    }
+
     /// Where gateway `name`'s register-proxy was found, if it registers and it was.
     pub(super) fn proxy_address(&self, name: &str) -> Option<SocketAddr> {
         self.runners

@@ -237,6 +237,15 @@ impl Registration {
         self.fail(now, None);
     }
 
+    /// The gateway's pings say its provider stopped answering. A registration that looked
+    /// fine is then doubted, as mod_sofia does: FAILED, FAIL_WAIT for `retry-seconds`, and a
+    /// fresh REGISTER after that.
+    pub fn handle_ping_failed(&mut self, now: Instant) {
+        if self.state == GatewayState::Reged && !self.in_flight && !self.stopping {
+            self.fail(now, None);
+        }
+    }
+
     /// Time passed: refresh or retry when it is due.
     pub fn handle_timeout(&mut self, now: Instant) {
         let Some((at, _)) = self.timer else {

@@ -335,3 +335,31 @@ fn interval_too_brief_is_answered_with_min_expires() {
     assert!(sent.is_empty());
     assert_eq!(names(&states), ["FAILED", "FAIL_WAIT"]);
 }
+
+#[test]
+fn a_failed_ping_makes_a_registered_gateway_register_again() {
+    let now = Instant::now();
+    let mut registrar = Registrar::new();
+    let mut reg = started(params(3600, 30), now);
+    let (sent, _) = drain(&mut reg);
+    reg.handle_response(now, &registrar.challenge(&sent[0]));
+    let (sent, _) = drain(&mut reg);
+    reg.handle_response(now, &granted(&sent[0], 3600));
+    drain(&mut reg);
+    assert_eq!(reg.state(), GatewayState::Reged);
+
+    reg.handle_ping_failed(now);
+    let (sent, states) = drain(&mut reg);
+    assert!(sent.is_empty());
+    assert_eq!(names(&states), ["FAILED", "FAIL_WAIT"]);
+    assert_eq!(reg.poll_timeout(), Some(now + Duration::from_secs(30)));
+    reg.handle_timeout(now + Duration::from_secs(30));
+    let (sent, _) = drain(&mut reg);
+    assert_eq!(sent.len(), 1, "a fresh REGISTER");
+
+    reg.handle_ping_failed(now + Duration::from_secs(30));
+    assert!(
+        drain(&mut reg).1.is_empty(),
+        "not while a REGISTER is in flight"
+    );
+}
