@@ -25,6 +25,21 @@ impl Switch {
         Self::start_with_mod_dir(conf, &build_dir())
     }
 
+    /// A switch for loopback calls routed by the XML dialplan `default.xml` (context
+    /// `default`), with the timer, loopback, dialplan, dptools and event-recording modules.
+    pub fn with_loopback_dialplan(default_xml: &str) -> (TestConf, Switch) {
+        let conf = TestConf::new().modules(&[
+            "mod_soft_timer",
+            "mod_loopback",
+            "mod_dialplan_xml",
+            "mod_dptools",
+            "mod_fixture_probe",
+        ]);
+        conf.dialplan(&[("default.xml", default_xml)]);
+        let switch = Switch::start(&conf);
+        (conf, switch)
+    }
+
     /// Starts the switch on `conf` with modules from `mod_dir`.
     pub fn start_with_mod_dir(conf: &TestConf, mod_dir: &Path) -> Switch {
         conf.write_modules();

@@ -79,16 +79,7 @@ const DIALPLAN: &str = r#"<include>
 "#;
 
 fn start() -> (TestConf, Switch) {
-    let conf = TestConf::new().modules(&[
-        "mod_soft_timer",
-        "mod_loopback",
-        "mod_dialplan_xml",
-        "mod_dptools",
-        "mod_fixture_probe",
-    ]);
-    conf.dialplan(&[("default.xml", DIALPLAN)]);
-    let switch = Switch::start(&conf);
-    (conf, switch)
+    Switch::with_loopback_dialplan(DIALPLAN)
 }
 
 /// Places a call whose far leg (the caller of `bridge`) takes its `bridge_to` and other

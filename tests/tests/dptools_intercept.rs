@@ -37,17 +37,7 @@ const DIALPLAN: &str = r#"<include>
 "#;
 
 fn start() -> (TestConf, Switch) {
-    let conf = TestConf::new().modules(&[
-        "mod_commands",
-        "mod_soft_timer",
-        "mod_loopback",
-        "mod_dialplan_xml",
-        "mod_dptools",
-        "mod_fixture_probe",
-    ]);
-    conf.dialplan(&[("default.xml", DIALPLAN)]);
-    let switch = Switch::start(&conf);
-    (conf, switch)
+    Switch::with_loopback_dialplan(DIALPLAN)
 }
 
 /// An answered call: the caller (running `bridge`) and the leg it is bridged to.

@@ -61,7 +61,6 @@ fn a_picked_up_call_does_not_go_on_to_its_failover_group() {
 /// leg was dialled, then hangs everything up.
 fn pick_up(destination: &str) {
     let conf = TestConf::new().modules(&[
-        "mod_commands",
         "mod_soft_timer",
         "mod_loopback",
         "mod_dialplan_xml",

@@ -27,7 +27,7 @@ fn details(switch: &mut Switch) -> String {
 #[test]
 fn a_refused_ping_takes_the_gateway_down_and_an_answered_one_up() {
     let provider = free_sip_port();
-    let conf = TestConf::new().modules(&["mod_commands", "mod_dptools", "mod_sip"]);
+    let conf = TestConf::new().modules(&["mod_dptools", "mod_sip"]);
     let _port = trusted_profile_with_gateways(
         &conf,
         &format!(
@@ -62,7 +62,7 @@ fn a_refused_ping_takes_the_gateway_down_and_an_answered_one_up() {
 #[test]
 fn an_unanswered_ping_takes_the_gateway_down() {
     let nobody = free_sip_port();
-    let conf = TestConf::new().modules(&["mod_commands", "mod_dptools", "mod_sip"]);
+    let conf = TestConf::new().modules(&["mod_dptools", "mod_sip"]);
     // A short T1, so the unanswered OPTIONS gives up after 64 × 50 ms.
     sip_profile_with_gateways(
         &conf,

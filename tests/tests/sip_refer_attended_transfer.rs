@@ -78,7 +78,6 @@ fn attended_transfer(second_call: SecondCall) {
     let (phone_b, phone_c, phone_b_second_line) =
         (free_sip_port(), free_sip_port(), free_sip_port());
     let conf = TestConf::new().modules(&[
-        "mod_commands",
         "mod_dialplan_xml",
         "mod_dptools",
         "mod_g711",

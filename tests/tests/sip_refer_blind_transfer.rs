@@ -37,7 +37,6 @@ fn dialplan(phone: u16) -> String {
 
 fn conf(phone: u16) -> TestConf {
     let conf = TestConf::new().modules(&[
-        "mod_commands",
         "mod_dialplan_xml",
         "mod_dptools",
         "mod_g711",
