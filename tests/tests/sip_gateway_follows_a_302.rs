@@ -1,5 +1,6 @@
 //! An outbound leg whose far end answers 302 ACKs it and sends the INVITE again to the
-//! Contact; the call is answered there.
+//! Contact; the call is answered there. A Contact given by host name is looked up first
+//! (off the SIP driver's task).
 
 use ferroswitch_tests::sip::{
     bridge_out_to, free_sip_port, scenario, start, trusted_profile_with_gateways, Sipp,
@@ -8,6 +9,15 @@ use ferroswitch_tests::{wait_until, TestConf};
 
 #[test]
 fn a_302_is_followed_to_its_contact() {
+    follow_a_302_to("127.0.0.1");
+}
+
+#[test]
+fn a_302_to_a_host_name_is_followed_once_the_name_is_looked_up() {
+    follow_a_302_to("localhost");
+}
+
+fn follow_a_302_to(redirect_host: &str) {
     let redirecting_port = free_sip_port();
     let target_port = free_sip_port();
     let conf = TestConf::new().modules(&["mod_dialplan_xml", "mod_dptools", "mod_sip"]);
@@ -29,6 +39,9 @@ fn a_302_is_followed_to_its_contact() {
             "-key",
             "redirect_port",
             &target_port.to_string(),
+            "-key",
+            "redirect_host",
+            redirect_host,
         ],
     )
     .spawn();

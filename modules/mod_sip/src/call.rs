@@ -70,6 +70,17 @@ pub enum Command {
         /// Where the REFER's fate is told.
         reply: mpsc::Sender<DeflectProgress>,
     },
+    /// The host name of a 3xx's Contact was looked up (off the driver's task).
+    RedirectResolved {
+        /// The redirected leg.
+        call_id: String,
+        /// The Contact followed.
+        target: ferroswitch_sip::message::SipUri,
+        /// Its address, or why there is none.
+        address: Result<SocketAddr, String>,
+        /// The 3xx's status, which ends the leg if the Contact cannot be followed.
+        status: u16,
+    },
     /// A gateway's register-proxy host name was looked up (off the driver's task).
     GatewayResolved {
         /// The gateway.

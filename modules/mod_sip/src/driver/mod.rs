@@ -379,6 +379,12 @@ impl Driver {
             Command::GatewayResolved { gateway, address } => {
                 self.handle_gateway_resolved(&gateway, address)
             }
+            Command::RedirectResolved {
+                call_id,
+                target,
+                address,
+                status,
+            } => self.handle_redirect_resolved(&call_id, target, address, status),
         }
     }
 

@@ -179,19 +179,22 @@ impl Driver {
             200..=299 => self.handle_2xx(&call_id, &response),
             401 | 407 if self.retry_with_credentials(&call_id, &response) => {}
             300..=399 if self.follow_redirect(&call_id, &response) => {}
-            status => {
-                let session = self.calls.remove(&call_id).and_then(|c| {
-                    c.media.close();
-                    if let Some(gateway) = &c.gateway {
-                        gateway.failed_calls_out.fetch_add(1, Ordering::Relaxed);
-                    }
-                    c.session
-                });
-                if let Some(session) = session {
-                    let _ = session.set_variable("sip_term_status", Some(&status.to_string()));
-                    let _ = session.hangup(HangupCause(sip_status_to_cause(status)));
-                }
+            status => self.fail_outbound_leg(&call_id, status),
+        }
+    }
+
+    /// Ends outbound leg `call_id` with the cause FreeSWITCH maps its final `status` to.
+    pub(super) fn fail_outbound_leg(&mut self, call_id: &str, status: u16) {
+        let session = self.calls.remove(call_id).and_then(|c| {
+            c.media.close();
+            if let Some(gateway) = &c.gateway {
+                gateway.failed_calls_out.fetch_add(1, Ordering::Relaxed);
             }
+            c.session
+        });
+        if let Some(session) = session {
+            let _ = session.set_variable("sip_term_status", Some(&status.to_string()));
+            let _ = session.hangup(HangupCause(sip_status_to_cause(status)));
         }
     }
 

@@ -11,14 +11,19 @@
 //! the new INVITE keeps Call-ID, From and To, with the next CSeq, a new branch, the
 //! Contact as Request-URI and a fresh offer; a digest challenge from the new destination
 //! is answered again. When no Contact is usable or the hops run out, the leg fails with the
-//! 3xx's cause as before.
+//! 3xx's cause as before. A Contact given by host name is looked up off the driver's task
+//! (the leg waits; every other call goes on).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
 
 use ferroswitch_abi::LogLevel;
-use ferroswitch_sip::message::{Contact, Response, Uri};
+use ferroswitch_sip::message::{Contact, Response, SipUri, Uri};
 use ferroswitch_sip::transaction::{Peer, Transport};
 
 use super::Driver;
-use crate::dial::resolve;
+use crate::call::Command;
+use crate::dial::{literal_address, resolve_preferring};
 
 /// 3xx responses one leg follows before it gives up (a loop of redirects ends there).
 pub const MAX_REDIRECTS: u32 = 5;
@@ -26,7 +31,6 @@ pub const MAX_REDIRECTS: u32 = 5;
 impl Driver {
     /// Follows a 3xx's first usable Contact; false when the leg should fail instead.
     pub(super) fn follow_redirect(&mut self, call_id: &str, response: &Response) -> bool {
-        let via = self.our_via(Transport::Udp);
         let profile_name = self.profile.config.name.clone();
         let contacts: Vec<Uri> = response
             .headers
@@ -86,16 +90,78 @@ impl Driver {
                         .value("transport")
                         .is_none_or(|t| t.eq_ignore_ascii_case("udp")) =>
             {
-                resolve(sip).ok().map(|addr| (sip.clone(), addr))
+                Some(sip.clone())
             }
             _ => None,
         });
-        let Some((target, addr)) = usable else {
+        let Some(target) = usable else {
             let message = format!(
                 "call {call_id}: {} {} without a Contact we can follow",
                 response.status, response.reason
             );
             self.log(LogLevel::Notice, &message);
+            return false;
+        };
+        match literal_address(&target) {
+            Some(addr) => self.redirect_to(call_id, target, addr, response.status),
+            None => {
+                // A name can take seconds to look up, and this task serves every call of the
+                // profile: the lookup runs on a blocking-pool thread, the leg waits.
+                let profile = Arc::clone(&self.profile);
+                let ipv4 = self.profile.config.sip_ip.is_ipv4();
+                let (call_id, status) = (call_id.to_owned(), response.status);
+                tokio::task::spawn_blocking(move || {
+                    let address = resolve_preferring(&target, |address| address.is_ipv4() == ipv4);
+                    profile.send(Command::RedirectResolved {
+                        call_id,
+                        target,
+                        address,
+                        status,
+                    });
+                });
+                true
+            }
+        }
+    }
+
+    /// The lookup of a redirect's Contact ended: the leg follows it, or fails with the 3xx.
+    pub(super) fn handle_redirect_resolved(
+        &mut self,
+        call_id: &str,
+        target: SipUri,
+        address: Result<SocketAddr, String>,
+        status: u16,
+    ) {
+        let Some(call) = self.calls.get(call_id) else {
+            return;
+        };
+        if call.cancelled {
+            return self.fail_outbound_leg(call_id, status);
+        }
+        let followed = match address {
+            Ok(addr) => self.redirect_to(call_id, target, addr, status),
+            Err(error) => {
+                let message =
+                    format!("call {call_id}: cannot follow the {status} to {target}: {error}");
+                self.log(LogLevel::Notice, &message);
+                false
+            }
+        };
+        if !followed {
+            self.fail_outbound_leg(call_id, status);
+        }
+    }
+
+    /// Sends the leg's INVITE again, to `target` at `addr`; false when the leg is gone.
+    fn redirect_to(
+        &mut self,
+        call_id: &str,
+        target: SipUri,
+        addr: SocketAddr,
+        status: u16,
+    ) -> bool {
+        let via = self.our_via(Transport::Udp);
+        let Some(call) = self.calls.get_mut(call_id) else {
             return false;
         };
         let Some(mut invite) = call.invite.clone() else {
@@ -114,8 +180,7 @@ impl Driver {
         invite.headers.remove("Authorization");
         invite.headers.remove("Proxy-Authorization");
         let message = format!(
-            "call {call_id}: {} {}, following Contact {target} at {addr} (redirect {hop} of at most {MAX_REDIRECTS})",
-            response.status, response.reason
+            "call {call_id}: {status}, following Contact {target} at {addr} (redirect {hop} of at most {MAX_REDIRECTS})"
         );
         self.log(LogLevel::Info, &message);
         self.resend_invite(call_id, invite, via);
