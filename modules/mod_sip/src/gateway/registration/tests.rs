@@ -48,6 +48,19 @@ fn started(params: RegistrationParams, now: Instant) -> Registration {
     reg
 }
 
+/// A registration (3600 s, retry 30 s) that answered a challenge and is REGED at `now`,
+/// with the registrar that let it in.
+fn reged(now: Instant) -> (Registration, Registrar) {
+    let mut registrar = Registrar::new();
+    let mut reg = started(params(3600, 30), now);
+    let (sent, _) = drain(&mut reg);
+    reg.handle_response(now, &registrar.challenge(&sent[0]));
+    let (sent, _) = drain(&mut reg);
+    reg.handle_response(now, &granted(&sent[0], 3600));
+    drain(&mut reg);
+    (reg, registrar)
+}
+
 fn names(states: &[StateChange]) -> Vec<&'static str> {
     states.iter().map(|s| s.state.as_str()).collect()
 }
@@ -266,13 +279,7 @@ fn wrong_credentials_fail_instead_of_looping() {
 #[test]
 fn stop_unregisters_a_reged_gateway_with_its_credentials() {
     let now = Instant::now();
-    let mut registrar = Registrar::new();
-    let mut reg = started(params(3600, 30), now);
-    let (sent, _) = drain(&mut reg);
-    reg.handle_response(now, &registrar.challenge(&sent[0]));
-    let (sent, _) = drain(&mut reg);
-    reg.handle_response(now, &granted(&sent[0], 3600));
-    drain(&mut reg);
+    let (mut reg, mut registrar) = reged(now);
 
     assert!(reg.handle_stop(now), "an unregister goes");
     let (sent, states) = drain(&mut reg);
@@ -339,13 +346,7 @@ fn interval_too_brief_is_answered_with_min_expires() {
 #[test]
 fn a_failed_ping_makes_a_registered_gateway_register_again() {
     let now = Instant::now();
-    let mut registrar = Registrar::new();
-    let mut reg = started(params(3600, 30), now);
-    let (sent, _) = drain(&mut reg);
-    reg.handle_response(now, &registrar.challenge(&sent[0]));
-    let (sent, _) = drain(&mut reg);
-    reg.handle_response(now, &granted(&sent[0], 3600));
-    drain(&mut reg);
+    let (mut reg, _) = reged(now);
     assert_eq!(reg.state(), GatewayState::Reged);
 
     reg.handle_ping_failed(now);
